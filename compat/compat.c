@@ -1,0 +1,262 @@
+/*
+ * compat.c - the format-independent entry points of libstrata-compat: schema
+ * types and levels, parsing through the format table, and the level logic of
+ * compatibility checks (which versions, which directions).
+ */
+#include "compat_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The format table: one entry per supported schema type. */
+static const scm_format *const scm_formats[] = {
+    &scm_avro_format,
+};
+
+static const char *const schema_type_names[] = {"AVRO", "PROTOBUF", "JSON", "TABLE"};
+
+static const char *const level_names[] = {
+    "NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE",
+    "FULL", "FULL_TRANSITIVE",
+};
+
+static const scm_format *format_for(strata_schema_type type) {
+  for (size_t i = 0; i < sizeof scm_formats / sizeof scm_formats[0]; i++) {
+    if (scm_formats[i]->type == type) {
+      return scm_formats[i];
+    }
+  }
+  return NULL;
+}
+
+const char *strata_schema_type_name(strata_schema_type type) {
+  if ((int)type < 0 || (size_t)type >= sizeof schema_type_names / sizeof schema_type_names[0]) {
+    return NULL;
+  }
+  return schema_type_names[type];
+}
+
+strata_error strata_schema_type_from_name(const char *name, strata_schema_type *out) {
+  if (name == NULL || out == NULL) {
+    return STRATA_E_INVALID_ARGUMENT;
+  }
+  for (size_t i = 0; i < sizeof schema_type_names / sizeof schema_type_names[0]; i++) {
+    if (strcasecmp(name, schema_type_names[i]) == 0) {
+      *out = (strata_schema_type)i;
+      return STRATA_E_OK;
+    }
+  }
+  return STRATA_E_INVALID_ARGUMENT;
+}
+
+bool strata_schema_type_supported(strata_schema_type type) {
+  return format_for(type) != NULL;
+}
+
+const char *strata_compat_level_name(strata_compat_level level) {
+  if ((int)level < 0 || (size_t)level >= sizeof level_names / sizeof level_names[0]) {
+    return NULL;
+  }
+  return level_names[level];
+}
+
+strata_error strata_compat_level_from_name(const char *name, strata_compat_level *out) {
+  if (name == NULL || out == NULL) {
+    return STRATA_E_INVALID_COMPATIBILITY_LEVEL;
+  }
+  for (size_t i = 0; i < sizeof level_names / sizeof level_names[0]; i++) {
+    if (strcasecmp(name, level_names[i]) == 0) {
+      *out = (strata_compat_level)i;
+      return STRATA_E_OK;
+    }
+  }
+  return STRATA_E_INVALID_COMPATIBILITY_LEVEL;
+}
+
+const char *strata_compat_direction_name(strata_compat_direction dir) {
+  return dir == STRATA_DIRECTION_FORWARD ? "FORWARD" : "BACKWARD";
+}
+
+void scm_diag_set(strata_diag *diag, int line, int column, const char *path, const char *fmt, ...) {
+  if (diag == NULL) {
+    return;
+  }
+  diag->line = line;
+  diag->column = column;
+  snprintf(diag->path, sizeof diag->path, "%s", path != NULL ? path : "");
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(diag->message, sizeof diag->message, fmt, ap);
+  va_end(ap);
+}
+
+const void *scm_schema_model(const strata_schema *schema) {
+  return schema->model;
+}
+
+strata_error strata_schema_parse(strata_schema_type type, const char *text, size_t len,
+                                 const strata_schema *const *refs, size_t nrefs,
+                                 strata_schema **out, strata_diag *diag) {
+  strata_error rc = STRATA_E_OK;
+  strata_schema *schema = NULL;
+
+  if (diag != NULL) {
+    memset(diag, 0, sizeof *diag);
+  }
+  if (out == NULL || (text == NULL && len > 0) || (refs == NULL && nrefs > 0)) {
+    rc = STRATA_E_INVALID_ARGUMENT;
+    scm_diag_set(diag, 0, 0, "", "invalid arguments to strata_schema_parse");
+    goto cleanup;
+  }
+  *out = NULL;
+  const scm_format *format = format_for(type);
+  if (format == NULL) {
+    rc = STRATA_E_UNSUPPORTED;
+    scm_diag_set(diag, 0, 0, "", "schema type %s is not supported by this build of Strata",
+                 strata_schema_type_name(type) != NULL ? strata_schema_type_name(type) : "?");
+    goto cleanup;
+  }
+  for (size_t i = 0; i < nrefs; i++) {
+    if (refs[i] == NULL || refs[i]->format != format) {
+      rc = STRATA_E_INVALID_SCHEMA;
+      scm_diag_set(diag, 0, 0, "", "reference %zu is not a %s schema", i + 1,
+                   strata_schema_type_name(type));
+      goto cleanup;
+    }
+  }
+  schema = calloc(1, sizeof *schema);
+  if (schema == NULL) {
+    rc = STRATA_E_NOMEM;
+    goto cleanup;
+  }
+  schema->format = format;
+  rc = format->parse(text != NULL ? text : "", len, refs, nrefs, &schema->model, diag);
+  if (rc != STRATA_E_OK) {
+    goto cleanup;
+  }
+  schema->canonical = format->canonical(schema->model);
+  if (schema->canonical == NULL) {
+    rc = STRATA_E_NOMEM;
+    goto cleanup;
+  }
+  if (format->normal_form != NULL) {
+    schema->normal_form = format->normal_form(schema->model);
+    if (schema->normal_form == NULL) {
+      rc = STRATA_E_NOMEM;
+      goto cleanup;
+    }
+    schema->fingerprint = strata_crc64_avro(schema->normal_form, strlen(schema->normal_form));
+  }
+  *out = schema;
+  schema = NULL;
+
+cleanup:
+  if (rc == STRATA_E_NOMEM) {
+    scm_diag_set(diag, 0, 0, "", "out of memory");
+  }
+  strata_schema_free(&schema);
+  return rc;
+}
+
+void strata_schema_free(strata_schema **schema) {
+  if (schema == NULL || *schema == NULL) {
+    return;
+  }
+  strata_schema *s = *schema;
+  if (s->model != NULL) {
+    s->format->free_model(s->model);
+  }
+  free(s->canonical);
+  free(s->normal_form);
+  free(s);
+  *schema = NULL;
+}
+
+strata_schema_type strata_schema_get_type(const strata_schema *schema) {
+  return schema->format->type;
+}
+
+const char *strata_schema_canonical(const strata_schema *schema) {
+  return schema->canonical;
+}
+
+const char *strata_schema_normal_form(const strata_schema *schema) {
+  return schema->normal_form;
+}
+
+uint64_t strata_schema_fingerprint(const strata_schema *schema) {
+  return schema->fingerprint;
+}
+
+strata_error strata_compat_check(strata_compat_level level, const strata_schema *candidate,
+                                 const strata_schema *const *previous, const int *versions,
+                                 size_t nprevious, strata_compat_result **out) {
+  strata_error rc = STRATA_E_OK;
+  strata_compat_result *result = NULL;
+
+  if (out == NULL || candidate == NULL || (previous == NULL && nprevious > 0) ||
+      strata_compat_level_name(level) == NULL) {
+    rc = STRATA_E_INVALID_ARGUMENT;
+    goto cleanup;
+  }
+  *out = NULL;
+  result = scm_result_new(level, candidate->format);
+  if (result == NULL) {
+    rc = STRATA_E_NOMEM;
+    goto cleanup;
+  }
+  if (level != STRATA_COMPAT_NONE && nprevious > 0) {
+    bool transitive = level == STRATA_COMPAT_BACKWARD_TRANSITIVE ||
+                      level == STRATA_COMPAT_FORWARD_TRANSITIVE ||
+                      level == STRATA_COMPAT_FULL_TRANSITIVE;
+    bool forward = level != STRATA_COMPAT_BACKWARD && level != STRATA_COMPAT_BACKWARD_TRANSITIVE;
+    bool backward = level != STRATA_COMPAT_FORWARD && level != STRATA_COMPAT_FORWARD_TRANSITIVE;
+    size_t stop = transitive ? 0 : nprevious - 1;
+    /* Newest first, as the registry walks versions. */
+    for (size_t i = nprevious; i-- > stop;) {
+      const strata_schema *old = previous[i];
+      if (old == NULL) {
+        rc = STRATA_E_INVALID_ARGUMENT;
+        goto cleanup;
+      }
+      int version = versions != NULL ? versions[i] : (int)i + 1;
+      size_t before = scm_result_count(result);
+      scm_sink sink = {result, STRATA_DIRECTION_BACKWARD, version};
+      if (old->format != candidate->format) {
+        rc = scm_sink_add(&sink, "SCHEMA_TYPE_MISMATCH", "/",
+                          "the new schema and the old schema are of different schema types",
+                          "Incompatible because of different schema type");
+      } else {
+        /* FULL reports the forward direction first, as Confluent does. */
+        if (rc == STRATA_E_OK && forward) {
+          sink.direction = STRATA_DIRECTION_FORWARD;
+          rc = candidate->format->check(candidate->model, old->model, STRATA_DIRECTION_FORWARD,
+                                        &sink);
+        }
+        if (rc == STRATA_E_OK && backward) {
+          sink.direction = STRATA_DIRECTION_BACKWARD;
+          rc = candidate->format->check(candidate->model, old->model, STRATA_DIRECTION_BACKWARD,
+                                        &sink);
+        }
+      }
+      if (rc != STRATA_E_OK) {
+        goto cleanup;
+      }
+      if (scm_result_count(result) > before) {
+        rc = scm_result_note_failure(result, version, old->canonical);
+        if (rc != STRATA_E_OK) {
+          goto cleanup;
+        }
+      }
+    }
+  }
+  *out = result;
+  result = NULL;
+
+cleanup:
+  strata_compat_result_free(&result);
+  return rc;
+}

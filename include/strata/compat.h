@@ -1,0 +1,210 @@
+/*
+ * compat.h - libstrata-compat: parse, canonicalise, fingerprint and check the
+ * compatibility of schemas, independent of their format.
+ *
+ * Ownership words used below:
+ *   new       the caller owns the result and frees it with the named function;
+ *   borrowed  the pointer stays owned by the library and is valid until the
+ *             object named in the comment is freed.
+ * Every function is safe to call from several threads at once as long as no
+ * two threads use the same result object; parsed schemas are immutable and may
+ * be shared between threads.
+ */
+#ifndef STRATA_COMPAT_H
+#define STRATA_COMPAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <strata/error.h>
+#include <strata/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Schema formats. Values are stable. */
+typedef enum strata_schema_type {
+  STRATA_SCHEMA_AVRO = 0,
+  STRATA_SCHEMA_PROTOBUF = 1,
+  STRATA_SCHEMA_JSON = 2,
+  STRATA_SCHEMA_TABLE = 3
+} strata_schema_type;
+
+/** The registry name of @p type ("AVRO", "PROTOBUF", "JSON", "TABLE");
+ * borrowed static string, NULL for an unknown value. */
+STRATA_EXTERN const char *strata_schema_type_name(strata_schema_type type);
+
+/**
+ * Parses a type name, case-insensitively ("avro", "AVRO").
+ * Returns STRATA_E_OK and sets @p out, or STRATA_E_INVALID_ARGUMENT.
+ */
+STRATA_EXTERN strata_error strata_schema_type_from_name(const char *name,
+                                                        strata_schema_type *out);
+
+/** True when this build of the library can parse and check @p type. */
+STRATA_EXTERN bool strata_schema_type_supported(strata_schema_type type);
+
+/** Compatibility levels, as the Confluent registry names them. */
+typedef enum strata_compat_level {
+  STRATA_COMPAT_NONE = 0,
+  STRATA_COMPAT_BACKWARD,
+  STRATA_COMPAT_BACKWARD_TRANSITIVE,
+  STRATA_COMPAT_FORWARD,
+  STRATA_COMPAT_FORWARD_TRANSITIVE,
+  STRATA_COMPAT_FULL,
+  STRATA_COMPAT_FULL_TRANSITIVE
+} strata_compat_level;
+
+/** "BACKWARD", ...; borrowed static string, NULL for an unknown value. */
+STRATA_EXTERN const char *strata_compat_level_name(strata_compat_level level);
+
+/** Parses a level name case-insensitively; STRATA_E_OK or
+ * STRATA_E_INVALID_COMPATIBILITY_LEVEL. */
+STRATA_EXTERN strata_error strata_compat_level_from_name(const char *name,
+                                                         strata_compat_level *out);
+
+/**
+ * Where and why a schema failed to parse. Filled by strata_schema_parse() on
+ * failure. line and column are 1-based and 0 when unknown; path is a JSON
+ * pointer to the offending element ("" when unknown).
+ */
+typedef struct strata_diag {
+  int line;
+  int column;
+  char path[256];
+  char message[512];
+} strata_diag;
+
+/** An immutable parsed schema. */
+typedef struct strata_schema strata_schema;
+
+/**
+ * Parses and validates @p len bytes of schema text of @p type.
+ *
+ * @p refs are already-parsed schemas whose named types @p text may use (the
+ * registry's references); they are borrowed and must outlive @p *out.
+ * On success stores a new schema in @p *out (free with strata_schema_free()).
+ * On failure returns STRATA_E_INVALID_SCHEMA (details in @p diag when not
+ * NULL), STRATA_E_UNSUPPORTED for a type this build cannot parse, or
+ * STRATA_E_NOMEM; @p *out is then NULL.
+ */
+STRATA_EXTERN STRATA_WARN_UNUSED_RESULT strata_error strata_schema_parse(
+    strata_schema_type type, const char *text, size_t len,
+    const strata_schema *const *refs, size_t nrefs, strata_schema **out,
+    strata_diag *diag);
+
+/** Frees a schema and sets @p *schema to NULL. NULL is a no-op. */
+STRATA_EXTERN void strata_schema_free(strata_schema **schema);
+
+/** The format of @p schema. */
+STRATA_EXTERN strata_schema_type strata_schema_get_type(const strata_schema *schema);
+
+/**
+ * The registry's canonical text: what is stored and returned, and what
+ * schema identity is computed from (for Avro: compact JSON keeping doc,
+ * defaults, aliases, order, logical types and custom properties).
+ * Borrowed, NUL-terminated, valid until the schema is freed.
+ */
+STRATA_EXTERN const char *strata_schema_canonical(const strata_schema *schema);
+
+/**
+ * The format's normal form, used for fingerprints (for Avro: the Parsing
+ * Canonical Form of the specification). Borrowed, valid until the schema is
+ * freed; NULL when the format has none.
+ */
+STRATA_EXTERN const char *strata_schema_normal_form(const strata_schema *schema);
+
+/**
+ * The 64-bit fingerprint of the normal form (for Avro: CRC-64-AVRO, the
+ * specification's Rabin fingerprint). 0 when the format has no normal form.
+ */
+STRATA_EXTERN uint64_t strata_schema_fingerprint(const strata_schema *schema);
+
+/** The CRC-64-AVRO (Rabin) fingerprint of @p len bytes at @p data. */
+STRATA_EXTERN uint64_t strata_crc64_avro(const void *data, size_t len);
+
+/** Which way a problem breaks. */
+typedef enum strata_compat_direction {
+  /** the new schema cannot read data written with an old one */
+  STRATA_DIRECTION_BACKWARD = 0,
+  /** an old schema cannot read data written with the new one */
+  STRATA_DIRECTION_FORWARD = 1
+} strata_compat_direction;
+
+/** "BACKWARD" or "FORWARD"; borrowed static string. */
+STRATA_EXTERN const char *strata_compat_direction_name(strata_compat_direction dir);
+
+/** One incompatibility. All strings are borrowed from the result. */
+typedef struct strata_compat_issue {
+  /** stable code, e.g. "READER_FIELD_MISSING_DEFAULT_VALUE" */
+  const char *code;
+  /** JSON pointer into the reading schema, e.g. "/fields/1/type" */
+  const char *path;
+  /** a sentence that names the element and says why it breaks */
+  const char *message;
+  /** the format's terse detail (Avro: Java SchemaCompatibility's message) */
+  const char *detail;
+  strata_compat_direction direction;
+  /** version of the previous schema it broke against (see strata_compat_check) */
+  int version;
+} strata_compat_issue;
+
+/** The outcome of a compatibility check. */
+typedef struct strata_compat_result strata_compat_result;
+
+/**
+ * Checks @p candidate against @p previous (nprevious schemas, oldest first)
+ * at @p level. Non-transitive levels look at the newest (last) schema only;
+ * transitive levels at all of them, and report the issues of every failing
+ * version (newest first). @p versions (may be NULL) gives the version number
+ * of each previous schema, used in issues and messages; NULL means the
+ * 1-based positions. All inputs are borrowed for the duration of the call.
+ *
+ * Schemas of different types are incompatible (one issue,
+ * "SCHEMA_TYPE_MISMATCH"), except at level NONE.
+ * On success stores a new result in @p *out (free with
+ * strata_compat_result_free()); returns STRATA_E_OK, STRATA_E_INVALID_ARGUMENT
+ * or STRATA_E_NOMEM.
+ */
+STRATA_EXTERN STRATA_WARN_UNUSED_RESULT strata_error strata_compat_check(
+    strata_compat_level level, const strata_schema *candidate,
+    const strata_schema *const *previous, const int *versions, size_t nprevious,
+    strata_compat_result **out);
+
+/** True when no issue was found. */
+STRATA_EXTERN bool strata_compat_result_compatible(const strata_compat_result *result);
+
+/** The level the result was checked at. */
+STRATA_EXTERN strata_compat_level strata_compat_result_level(const strata_compat_result *result);
+
+/** Number of issues. */
+STRATA_EXTERN size_t strata_compat_result_issue_count(const strata_compat_result *result);
+
+/** Issue @p i (0-based), borrowed until the result is freed; NULL past the end. */
+STRATA_EXTERN const strata_compat_issue *strata_compat_result_issue(
+    const strata_compat_result *result, size_t i);
+
+/**
+ * The Confluent registry's verbose `messages` list for this result (the
+ * strings a Confluent registry returns with ?verbose=true and in its 409
+ * details): for the newest failing version, one entry per incompatibility,
+ * then `{oldSchemaVersion: N}` and `{oldSchema: '...'}`, then
+ * `{validateFields: '...', compatibility: '...'}`. Empty for a compatible
+ * result. Built on first call; the array and its strings are borrowed until
+ * the result is freed. Returns STRATA_E_OK or STRATA_E_NOMEM.
+ */
+STRATA_EXTERN strata_error strata_compat_result_messages(strata_compat_result *result,
+                                                         bool validate_fields,
+                                                         const char *const **messages,
+                                                         size_t *count);
+
+/** Frees a result and sets @p *result to NULL. NULL is a no-op. */
+STRATA_EXTERN void strata_compat_result_free(strata_compat_result **result);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STRATA_COMPAT_H */

@@ -1,0 +1,353 @@
+/*
+ * run_case.c - compat-case DIR: runs one data-driven compatibility case.
+ *
+ * DIR holds new.avsc, old-1.avsc ... old-N.avsc (previous schemas, oldest first) and
+ * expect.json:
+ *   {"source": "...", "checks": [{"level": "BACKWARD", "compatible": false,
+ *     "issues": [{"code": "...", "path": "...", "detail": "...", "direction": "BACKWARD",
+ *                 "version": 1}]}]}
+ * Every check runs strata_compat_check(level, new, olds) and compares the verdict; when "issues"
+ * is present the issue list must match exactly and in order. Exit status: 0 when every check
+ * passes, 1 on any mismatch or error, 2 on bad usage.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include <strata/compat.h>
+
+#define PATH_SIZE 4096
+#define MAX_OLD   1000
+
+static const char *str_or(const char *s) {
+  return s ? s : "(null)";
+}
+
+static bool path_join(char *out, const char *dir, const char *name) {
+  int n = snprintf(out, PATH_SIZE, "%s/%s", dir, name);
+  if (n < 0 || n >= PATH_SIZE) {
+    fprintf(stderr, "path too long: %s/%s\n", dir, name);
+    return false;
+  }
+  return true;
+}
+
+static bool file_exists(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    return false;
+  }
+  fclose(f);
+  return true;
+}
+
+/* Reads the whole file at @p path into a new NUL-terminated buffer. */
+static bool read_file(const char *path, char **out, size_t *len) {
+  bool ok = false;
+  char *buf = NULL;
+  size_t cap = 0;
+  size_t used = 0;
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "%s: %s\n", path, strerror(errno));
+    goto cleanup;
+  }
+  for (;;) {
+    if (cap - used < 4096) {
+      size_t ncap = cap ? cap * 2 : 8192;
+      char *nbuf = realloc(buf, ncap);
+      if (!nbuf) {
+        fprintf(stderr, "%s: out of memory\n", path);
+        goto cleanup;
+      }
+      buf = nbuf;
+      cap = ncap;
+    }
+    size_t got = fread(buf + used, 1, cap - used - 1, f);
+    used += got;
+    if (got == 0) {
+      break;
+    }
+  }
+  if (ferror(f)) {
+    fprintf(stderr, "%s: read error\n", path);
+    goto cleanup;
+  }
+  buf[used] = '\0';
+  *out = buf;
+  *len = used;
+  buf = NULL;
+  ok = true;
+cleanup:
+  free(buf);
+  if (f) {
+    fclose(f);
+  }
+  return ok;
+}
+
+/* Parses the Avro schema file at @p path; a failure prints the strata_diag. */
+static bool parse_schema_file(const char *path, strata_schema **out) {
+  bool ok = false;
+  char *text = NULL;
+  size_t len = 0;
+  strata_diag diag;
+  memset(&diag, 0, sizeof diag);
+  if (!read_file(path, &text, &len)) {
+    goto cleanup;
+  }
+  strata_error err = strata_schema_parse(STRATA_SCHEMA_AVRO, text, len, NULL, 0, out, &diag);
+  if (err != STRATA_E_OK) {
+    fprintf(stderr, "FAIL %s: strata_schema_parse: %s (%s)\n", path, strata_error_name(err),
+            strata_strerror(err));
+    fprintf(stderr, "  diag: line %d, column %d, path '%s': %s\n", diag.line, diag.column,
+            diag.path, diag.message);
+    goto cleanup;
+  }
+  ok = true;
+cleanup:
+  free(text);
+  return ok;
+}
+
+/* One expected issue, borrowed from the expect.json document. */
+typedef struct expected_issue {
+  const char *code;
+  const char *path;
+  const char *detail;
+  const char *direction;
+  int version;
+} expected_issue;
+
+static const char *get_string(json_t *obj, const char *key) {
+  json_t *v = json_object_get(obj, key);
+  return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static bool read_expected_issue(json_t *obj, size_t i, expected_issue *out) {
+  json_t *version = json_object_get(obj, "version");
+  out->code = get_string(obj, "code");
+  out->path = get_string(obj, "path");
+  out->detail = get_string(obj, "detail");
+  out->direction = get_string(obj, "direction");
+  if (!json_is_object(obj) || !out->code || !out->path || !out->detail || !out->direction ||
+      !json_is_integer(version)) {
+    fprintf(stderr,
+            "expect.json: issue %zu needs string code, path, detail, direction and an "
+            "integer version\n",
+            i);
+    return false;
+  }
+  out->version = (int)json_integer_value(version);
+  return true;
+}
+
+static bool issue_matches(const expected_issue *e, const strata_compat_issue *a) {
+  const char *dir = strata_compat_direction_name(a->direction);
+  return a->code && a->path && a->detail && dir && strcmp(e->code, a->code) == 0 &&
+         strcmp(e->path, a->path) == 0 && strcmp(e->detail, a->detail) == 0 &&
+         strcmp(e->direction, dir) == 0 && e->version == a->version;
+}
+
+static void print_expected(const expected_issue *e, size_t n) {
+  fprintf(stderr, "  expected (%zu issue%s):\n", n, n == 1 ? "" : "s");
+  for (size_t i = 0; i < n; i++) {
+    fprintf(stderr, "    [%zu] %s %s v%d path='%s' detail='%s'\n", i, e[i].code, e[i].direction,
+            e[i].version, e[i].path, e[i].detail);
+  }
+}
+
+static void print_actual(const strata_compat_result *res) {
+  size_t n = strata_compat_result_issue_count(res);
+  fprintf(stderr, "  actual (%zu issue%s):\n", n, n == 1 ? "" : "s");
+  for (size_t i = 0; i < n; i++) {
+    const strata_compat_issue *a = strata_compat_result_issue(res, i);
+    if (!a) {
+      fprintf(stderr, "    [%zu] (NULL issue)\n", i);
+      continue;
+    }
+    fprintf(stderr, "    [%zu] %s %s v%d path='%s' detail='%s'\n", i, str_or(a->code),
+            str_or(strata_compat_direction_name(a->direction)), a->version, str_or(a->path),
+            str_or(a->detail));
+    fprintf(stderr, "        message: %s\n", str_or(a->message));
+  }
+}
+
+/* Runs check @p index of expect.json; returns true when it passes. */
+static bool run_check(const char *dir, size_t index, json_t *check, const strata_schema *candidate,
+                      strata_schema *const *olds, size_t nold) {
+  bool ok = false;
+  strata_compat_result *res = NULL;
+  expected_issue *expected = NULL;
+  size_t nexpected = 0;
+
+  const char *level_name = get_string(check, "level");
+  json_t *compatible = json_object_get(check, "compatible");
+  json_t *issues = json_object_get(check, "issues");
+  if (!json_is_object(check) || !level_name || !json_is_boolean(compatible) ||
+      (issues && !json_is_array(issues))) {
+    fprintf(stderr,
+            "FAIL %s: expect.json check %zu needs a string level, a boolean compatible "
+            "and optionally an issues array\n",
+            dir, index);
+    goto cleanup;
+  }
+  strata_compat_level level;
+  if (strata_compat_level_from_name(level_name, &level) != STRATA_E_OK) {
+    fprintf(stderr, "FAIL %s: check %zu: unknown level '%s'\n", dir, index, level_name);
+    goto cleanup;
+  }
+  if (issues) {
+    nexpected = json_array_size(issues);
+    expected = calloc(nexpected ? nexpected : 1, sizeof *expected);
+    if (!expected) {
+      fprintf(stderr, "FAIL %s: out of memory\n", dir);
+      goto cleanup;
+    }
+    for (size_t i = 0; i < nexpected; i++) {
+      if (!read_expected_issue(json_array_get(issues, i), i, &expected[i])) {
+        fprintf(stderr, "FAIL %s: check %zu: malformed issue\n", dir, index);
+        goto cleanup;
+      }
+    }
+  }
+
+  strata_error err =
+      strata_compat_check(level, candidate, (const strata_schema *const *)olds, NULL, nold, &res);
+  if (err != STRATA_E_OK) {
+    fprintf(stderr, "FAIL %s: check %zu (%s): strata_compat_check: %s (%s)\n", dir, index,
+            level_name, strata_error_name(err), strata_strerror(err));
+    goto cleanup;
+  }
+
+  bool want = json_is_true(compatible);
+  bool got = strata_compat_result_compatible(res);
+  bool verdict_ok = want == got;
+  bool issues_ok = true;
+  size_t nactual = strata_compat_result_issue_count(res);
+  size_t first_diff = 0;
+  if (issues) {
+    if (nactual != nexpected) {
+      issues_ok = false;
+      first_diff = nactual < nexpected ? nactual : nexpected;
+    }
+    for (size_t i = 0; i < nexpected && i < nactual; i++) {
+      const strata_compat_issue *a = strata_compat_result_issue(res, i);
+      if (!a || !issue_matches(&expected[i], a)) {
+        issues_ok = false;
+        first_diff = i;
+        break;
+      }
+    }
+  }
+
+  if (!verdict_ok || !issues_ok) {
+    fprintf(stderr, "FAIL %s: check %zu (%s, %zu previous):", dir, index, level_name, nold);
+    if (!verdict_ok) {
+      fprintf(stderr, " expected %s, got %s;", want ? "compatible" : "incompatible",
+              got ? "compatible" : "incompatible");
+    }
+    if (!issues_ok) {
+      fprintf(stderr, " issues differ (first difference at [%zu]);", first_diff);
+    }
+    fputc('\n', stderr);
+    if (issues) {
+      print_expected(expected, nexpected);
+    } else {
+      fprintf(stderr, "  expected: issues not asserted\n");
+    }
+    print_actual(res);
+    goto cleanup;
+  }
+  ok = true;
+cleanup:
+  free(expected);
+  strata_compat_result_free(&res);
+  return ok;
+}
+
+static int run_case(const char *dir) {
+  int status = 1;
+  char path[PATH_SIZE];
+  strata_schema *candidate = NULL;
+  strata_schema **olds = NULL;
+  size_t nold = 0;
+  json_t *expect = NULL;
+  json_error_t jerr;
+
+  if (!path_join(path, dir, "new.avsc") || !parse_schema_file(path, &candidate)) {
+    goto cleanup;
+  }
+  for (size_t n = 1; n <= MAX_OLD; n++) {
+    char name[32];
+    snprintf(name, sizeof name, "old-%zu.avsc", n);
+    if (!path_join(path, dir, name)) {
+      goto cleanup;
+    }
+    if (!file_exists(path)) {
+      break;
+    }
+    strata_schema **grown = realloc(olds, (nold + 1) * sizeof *olds);
+    if (!grown) {
+      fprintf(stderr, "FAIL %s: out of memory\n", dir);
+      goto cleanup;
+    }
+    olds = grown;
+    olds[nold] = NULL;
+    if (!parse_schema_file(path, &olds[nold])) {
+      goto cleanup;
+    }
+    nold++;
+  }
+
+  if (!path_join(path, dir, "expect.json")) {
+    goto cleanup;
+  }
+  expect = json_load_file(path, 0, &jerr);
+  if (!expect) {
+    fprintf(stderr, "FAIL %s: line %d: %s\n", path, jerr.line, jerr.text);
+    goto cleanup;
+  }
+  json_t *checks = json_object_get(expect, "checks");
+  if (!json_is_array(checks) || json_array_size(checks) == 0) {
+    fprintf(stderr, "FAIL %s: \"checks\" must be a non-empty array\n", path);
+    goto cleanup;
+  }
+
+  bool all_ok = true;
+  for (size_t i = 0; i < json_array_size(checks); i++) {
+    if (!run_check(dir, i, json_array_get(checks, i), candidate, olds, nold)) {
+      all_ok = false;
+    }
+  }
+  if (all_ok) {
+    printf("ok %s (%zu check%s, %zu previous)\n", dir, json_array_size(checks),
+           json_array_size(checks) == 1 ? "" : "s", nold);
+    status = 0;
+  } else {
+    const char *source = get_string(expect, "source");
+    if (source) {
+      fprintf(stderr, "  source: %s\n", source);
+    }
+  }
+cleanup:
+  json_decref(expect);
+  for (size_t i = 0; i < nold; i++) {
+    strata_schema_free(&olds[i]);
+  }
+  free(olds);
+  strata_schema_free(&candidate);
+  return status;
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s DIR\n", argc > 0 ? argv[0] : "compat-case");
+    return 2;
+  }
+  return run_case(argv[1]);
+}
