@@ -1212,19 +1212,18 @@ strata_error sav_parse(const char *text, size_t len, const strata_schema *const 
   if (rc != STRATA_E_OK) {
     goto cleanup;
   }
-  /* avro-c must agree; with references it sees the self-contained normal form.
-   * Empty unions are valid Avro (Java accepts them) but avro-c refuses them,
-   * so such schemas rest on our validation alone. */
-  if (ctx.has_empty_union) {
-    rc = STRATA_E_OK;
-  } else if (nrefs == 0) {
-    rc = avro_c_confirm(text, len, diag);
-  } else {
+  /* avro-c must agree on the structure. It reads the Parsing Canonical Form,
+   * where every name is a full name and every type is defined inline: avro-c
+   * does not fall back to the null namespace when resolving a short name, as
+   * Java does, and cannot see the types of references. Empty unions are valid
+   * Avro (Java accepts them) but avro-c refuses them, so such schemas rest on
+   * our validation alone. */
+  if (!ctx.has_empty_union) {
     normal = sav_normal_form(ctx.schema);
     rc = normal == NULL ? STRATA_E_NOMEM : avro_c_confirm(normal, strlen(normal), diag);
-  }
-  if (rc != STRATA_E_OK) {
-    goto cleanup;
+    if (rc != STRATA_E_OK) {
+      goto cleanup;
+    }
   }
   *model = ctx.schema;
   ctx.schema = NULL;
