@@ -19,7 +19,7 @@ static const scm_format *const scm_formats[] = {
 static const char *const schema_type_names[] = {"AVRO", "PROTOBUF", "JSON", "TABLE"};
 
 static const char *const level_names[] = {
-    "NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE",
+    "NONE", "BACKWARD",        "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE",
     "FULL", "FULL_TRANSITIVE",
 };
 

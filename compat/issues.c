@@ -176,8 +176,8 @@ cleanup:
   return rc;
 }
 
-static strata_error messages_push_issues(strata_compat_result *result,
-                                         strata_compat_direction dir, size_t *pushed) {
+static strata_error messages_push_issues(strata_compat_result *result, strata_compat_direction dir,
+                                         size_t *pushed) {
   strata_error rc = STRATA_E_OK;
   sjw_buf buf = SJW_BUF_INIT;
 

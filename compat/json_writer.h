@@ -21,7 +21,8 @@ typedef struct sjw_buf {
   bool failed;
 } sjw_buf;
 
-#define SJW_BUF_INIT {NULL, 0, 0, false}
+#define SJW_BUF_INIT                                                                               \
+  { NULL, 0, 0, false }
 
 /** Appends @p n bytes. Errors are sticky in buf->failed. */
 void sjw_put(sjw_buf *buf, const char *s, size_t n);

@@ -24,7 +24,8 @@ int main(void) {
   puts("Generated from `include/strata/errors.def` by `scripts/gen_errors_md.c`; do not edit.");
   puts("Regenerate with `cmake --build build --target errors-doc`.");
   puts("");
-  puts("Every error the registry returns has the body `{\"error_code\": N, \"message\": \"...\"}`.");
+  puts(
+      "Every error the registry returns has the body `{\"error_code\": N, \"message\": \"...\"}`.");
   puts("The numeric codes are Confluent Schema Registry's own, so existing clients understand");
   puts("them. Client mistakes are never answered with a 5xx status; 5xx means the server or its");
   puts("storage failed and a retry may help. In C, the enum value is `STRATA_E_<NAME>`;");

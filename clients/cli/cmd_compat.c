@@ -20,7 +20,8 @@ static const char compat_usage[] =
     "                   FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE; non-transitive\n"
     "                   levels check against the last OLD only\n"
     "  --format FORMAT  text (default) or json: one object\n"
-    "                   {\"compatible\", \"level\", \"issues\": [{\"code\", \"path\", \"message\",\n"
+    "                   {\"compatible\", \"level\", \"issues\": [{\"code\", \"path\", "
+    "\"message\",\n"
     "                   \"direction\", \"version\"}]}, version = position of the OLD file\n"
     "\n"
     "Exit status: 0 compatible, 1 incompatible, 2 usage or input error.\n";
@@ -36,17 +37,19 @@ static int print_json(const strata_compat_result *result) {
   }
   for (size_t i = 0; i < strata_compat_result_issue_count(result); i++) {
     const strata_compat_issue *issue = strata_compat_result_issue(result, i);
-    json_t *item = json_pack("{s:s, s:s, s:s, s:s, s:i}", "code", issue->code, "path", issue->path,
-                             "message", issue->message, "direction",
-                             strata_compat_direction_name(issue->direction), "version",
-                             issue->version);
+    json_t *item =
+        json_pack("{s:s, s:s, s:s, s:s, s:i}", "code", issue->code, "path", issue->path, "message",
+                  issue->message, "direction", strata_compat_direction_name(issue->direction),
+                  "version", issue->version);
     if (item == NULL || json_array_append_new(issues, item) != 0) {
       goto cleanup;
     }
   }
-  if (json_object_set_new(root, "compatible", json_boolean(strata_compat_result_compatible(result))) != 0 ||
-      json_object_set_new(root, "level",
-                          json_string(strata_compat_level_name(strata_compat_result_level(result)))) != 0 ||
+  if (json_object_set_new(root, "compatible",
+                          json_boolean(strata_compat_result_compatible(result))) != 0 ||
+      json_object_set_new(
+          root, "level",
+          json_string(strata_compat_level_name(strata_compat_result_level(result)))) != 0 ||
       json_object_set(root, "issues", issues) != 0) {
     goto cleanup;
   }
@@ -79,9 +82,8 @@ static void print_text(const strata_compat_result *result, const char *new_path,
   printf("%s: incompatible (%s): %zu issue%s\n", new_path, level, count, count == 1 ? "" : "s");
   for (size_t i = 0; i < count; i++) {
     const strata_compat_issue *issue = strata_compat_result_issue(result, i);
-    const char *old = issue->version >= 1 && (size_t)issue->version <= nold
-                          ? old_paths[issue->version - 1]
-                          : "?";
+    const char *old =
+        issue->version >= 1 && (size_t)issue->version <= nold ? old_paths[issue->version - 1] : "?";
     printf("  %s against %s (version %d): %s at %s\n    %s\n",
            strata_compat_direction_name(issue->direction), old, issue->version, issue->code,
            issue->path, issue->message);
@@ -139,7 +141,8 @@ int cmd_compat(int argc, char **argv) {
   }
   if (strata_compat_level_from_name(level_name, &level) != STRATA_E_OK) {
     cli_error("compat: unknown level '%s' (expected NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, "
-              "FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE)", level_name);
+              "FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE)",
+              level_name);
     goto cleanup;
   }
   if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
@@ -150,7 +153,8 @@ int cmd_compat(int argc, char **argv) {
     goto cleanup;
   }
   if (!strata_schema_type_supported(type)) {
-    cli_error("compat: schema type %s is not supported by this build", strata_schema_type_name(type));
+    cli_error("compat: schema type %s is not supported by this build",
+              strata_schema_type_name(type));
     goto cleanup;
   }
   candidate = cli_load_schema(paths[0], type);

@@ -65,7 +65,8 @@ int cmd_schema(int argc, char **argv) {
     goto cleanup;
   }
   if (!strata_schema_type_supported(type)) {
-    cli_error("schema: schema type %s is not supported by this build", strata_schema_type_name(type));
+    cli_error("schema: schema type %s is not supported by this build",
+              strata_schema_type_name(type));
     goto cleanup;
   }
   schema = cli_load_schema(path, type);

@@ -142,7 +142,8 @@ static void write_name(canon_ctx *ctx, const sav_node *node) {
 static void write_canonical(canon_ctx *ctx, const sav_node *node) {
   sjw_buf *buf = &ctx->buf;
 
-  if (sav_is_named(node->kind) && (node->owner != ctx->schema || written_contains(&ctx->written, node))) {
+  if (sav_is_named(node->kind) &&
+      (node->owner != ctx->schema || written_contains(&ctx->written, node))) {
     write_qualified(buf, node->space, node->name, node->fullname, ctx->space);
     return;
   }

@@ -27,8 +27,9 @@ typedef enum chk_code {
 } chk_code;
 
 static const char *const chk_code_names[] = {
-    "NAME_MISMATCH",      "FIXED_SIZE_MISMATCH",    "MISSING_ENUM_SYMBOLS",
-    "READER_FIELD_MISSING_DEFAULT_VALUE", "TYPE_MISMATCH", "MISSING_UNION_BRANCH",
+    "NAME_MISMATCH",         "FIXED_SIZE_MISMATCH",
+    "MISSING_ENUM_SYMBOLS",  "READER_FIELD_MISSING_DEFAULT_VALUE",
+    "TYPE_MISMATCH",         "MISSING_UNION_BRANCH",
     "AMBIGUOUS_FIELD_ALIAS",
 };
 
@@ -46,7 +47,11 @@ typedef struct ptr_vec {
   size_t cap;
 } ptr_vec;
 
-typedef enum memo_state { MEMO_EMPTY, MEMO_IN_PROGRESS, MEMO_DONE } memo_state;
+typedef enum memo_state {
+  MEMO_EMPTY,
+  MEMO_IN_PROGRESS,
+  MEMO_DONE
+} memo_state;
 
 typedef struct memo_entry {
   const sav_node *reader;
@@ -124,8 +129,8 @@ static void token_pop(chk_ctx *ctx) {
 }
 
 /* Index tokens are formatted into a small pool that lives as long as the check. */
-static const char *const small_indexes[] = {"0",  "1",  "2",  "3",  "4",  "5",  "6",  "7",
-                                            "8",  "9",  "10", "11", "12", "13", "14", "15"};
+static const char *const small_indexes[] = {"0", "1", "2",  "3",  "4",  "5",  "6",  "7",
+                                            "8", "9", "10", "11", "12", "13", "14", "15"};
 
 static const char *index_token(chk_ctx *ctx, size_t i) {
   if (i < sizeof small_indexes / sizeof small_indexes[0]) {
@@ -293,7 +298,8 @@ static void type_mismatch(chk_ctx *ctx, const sav_node *reader, const sav_node *
   snprintf(detail, sizeof detail, "reader type: %s not compatible with writer type: %s",
            sav_kind_java_name(reader->kind), sav_kind_java_name(writer->kind));
   write_subject(&msg, ctx, NULL);
-  sjw_printf(&msg, " is %s in the %s schema but %s in the %s schema, and %s data cannot be read as %s",
+  sjw_printf(&msg,
+             " is %s in the %s schema but %s in the %s schema, and %s data cannot be read as %s",
              sav_is_named(reader->kind) ? reader->fullname : sav_kind_name(reader->kind),
              ctx->reader_label,
              sav_is_named(writer->kind) ? writer->fullname : sav_kind_name(writer->kind),
@@ -307,8 +313,10 @@ static void missing_union_branch(chk_ctx *ctx, const sav_node *writer_branch) {
   snprintf(detail, sizeof detail, "reader union lacking writer type: %s",
            sav_kind_java_name(writer_branch->kind));
   write_subject(&msg, ctx, NULL);
-  sjw_printf(&msg, ": the union in the %s schema has no branch that can read %s written by the %s "
-             "schema", ctx->reader_label,
+  sjw_printf(&msg,
+             ": the union in the %s schema has no branch that can read %s written by the %s "
+             "schema",
+             ctx->reader_label,
              sav_is_named(writer_branch->kind) ? writer_branch->fullname
                                                : sav_kind_name(writer_branch->kind),
              ctx->writer_label);
@@ -333,10 +341,11 @@ static void check_names(chk_ctx *ctx, const sav_node *reader, const sav_node *wr
   }
   sprintf(detail, "expected: %s", writer->fullname);
   write_subject(&msg, ctx, NULL);
-  sjw_printf(&msg, ": the %s schema names the %s '%s' where the %s schema has '%s'; the names "
-             "differ and '%s' is not among its aliases", ctx->reader_label,
-             sav_kind_name(reader->kind), reader->fullname, ctx->writer_label, writer->fullname,
-             writer->fullname);
+  sjw_printf(&msg,
+             ": the %s schema names the %s '%s' where the %s schema has '%s'; the names "
+             "differ and '%s' is not among its aliases",
+             ctx->reader_label, sav_kind_name(reader->kind), reader->fullname, ctx->writer_label,
+             writer->fullname, writer->fullname);
   issue_add(ctx, CHK_NAME_MISMATCH, "name", detail, &msg);
   free(detail);
 }
@@ -349,8 +358,7 @@ static void check_fixed(chk_ctx *ctx, const sav_node *reader, const sav_node *wr
     snprintf(detail, sizeof detail, "expected: %lld, found: %lld", writer->size, reader->size);
     write_subject(&msg, ctx, NULL);
     sjw_printf(&msg, ": fixed '%s' is %lld bytes in the %s schema but %lld bytes in the %s schema",
-               reader->fullname, reader->size, ctx->reader_label, writer->size,
-               ctx->writer_label);
+               reader->fullname, reader->size, ctx->reader_label, writer->size, ctx->writer_label);
     issue_add(ctx, CHK_FIXED_SIZE_MISMATCH, "size", detail, &msg);
   }
 }
@@ -394,9 +402,11 @@ static void check_enum(chk_ctx *ctx, const sav_node *reader, const sav_node *wri
   }
   sjw_putc(&detail, ']');
   write_subject(&msg, ctx, NULL);
-  sjw_printf(&msg, ": enum '%s' in the %s schema lacks the symbols %s that the %s schema may "
-             "write, and has no default symbol to read them as", reader->fullname,
-             ctx->reader_label, detail.data != NULL ? detail.data : "", ctx->writer_label);
+  sjw_printf(&msg,
+             ": enum '%s' in the %s schema lacks the symbols %s that the %s schema may "
+             "write, and has no default symbol to read them as",
+             reader->fullname, ctx->reader_label, detail.data != NULL ? detail.data : "",
+             ctx->writer_label);
   if (!detail.failed) {
     issue_add(ctx, CHK_MISSING_ENUM_SYMBOLS, "symbols", detail.data, &msg);
   } else {
@@ -436,11 +446,13 @@ static void abort_ambiguous(chk_ctx *ctx, const sav_node *writer, const sav_fiel
     goto cleanup;
   }
   /* Java's AvroRuntimeException text, with Field.toString() and the writer record */
-  sjw_printf(&detail, "Reader record field %s type:%s pos:%zu matches multiple fields in writer "
-             "record schema %s", reader_field->name, sav_kind_java_name(reader_field->type->kind),
-             pos, writer_json);
+  sjw_printf(&detail,
+             "Reader record field %s type:%s pos:%zu matches multiple fields in writer "
+             "record schema %s",
+             reader_field->name, sav_kind_java_name(reader_field->type->kind), pos, writer_json);
   write_subject(&msg, ctx, reader_field->name);
-  sjw_printf(&msg, " of the %s schema matches more than one field of the %s schema through its "
+  sjw_printf(&msg,
+             " of the %s schema matches more than one field of the %s schema through its "
              "name and aliases (Java's checker fails on this; remove the extra alias)",
              ctx->reader_label, ctx->writer_label);
   if (detail.failed) {
@@ -476,7 +488,8 @@ static void check_record(chk_ctx *ctx, const sav_node *reader, const sav_node *w
         } else {
           sjw_buf msg = SJW_BUF_INIT;
           write_subject(&msg, ctx, rf->name);
-          sjw_printf(&msg, " is in the %s schema without a default value and is missing from the "
+          sjw_printf(&msg,
+                     " is in the %s schema without a default value and is missing from the "
                      "%s schema, so there is no value to read for it; give it a default",
                      ctx->reader_label, ctx->writer_label);
           issue_add(ctx, CHK_READER_FIELD_MISSING_DEFAULT_VALUE, NULL, rf->name, &msg);
@@ -675,22 +688,30 @@ void sav_confluent_entry(const strata_compat_issue *issue, sjw_buf *out) {
   }
   sjw_printf(out, "{errorType:'%s', description:'", code);
   if (strcmp(code, "FIXED_SIZE_MISMATCH") == 0) {
-    sjw_printf(out, "The size of FIXED type field at path '%s' in the %s schema does not match "
-               "with the %s schema", loc, first, second);
+    sjw_printf(out,
+               "The size of FIXED type field at path '%s' in the %s schema does not match "
+               "with the %s schema",
+               loc, first, second);
   } else if (strcmp(code, "TYPE_MISMATCH") == 0) {
-    sjw_printf(out, "The type (path '%s') of a field in the %s schema does not match with the %s "
-               "schema", loc, first, second);
+    sjw_printf(out,
+               "The type (path '%s') of a field in the %s schema does not match with the %s "
+               "schema",
+               loc, first, second);
   } else if (strcmp(code, "NAME_MISMATCH") == 0) {
     sjw_printf(out, "The name of the schema has changed (path '%s')", loc);
   } else if (strcmp(code, "MISSING_ENUM_SYMBOLS") == 0) {
     sjw_printf(out, "The %s schema is missing enum symbols '%s' at path '%s' in the %s schema",
                first, issue->detail, loc, second);
   } else if (strcmp(code, "MISSING_UNION_BRANCH") == 0) {
-    sjw_printf(out, "The %s schema is missing a type inside a union field at path '%s' in the %s "
-               "schema", first, loc, second);
+    sjw_printf(out,
+               "The %s schema is missing a type inside a union field at path '%s' in the %s "
+               "schema",
+               first, loc, second);
   } else if (strcmp(code, "READER_FIELD_MISSING_DEFAULT_VALUE") == 0) {
-    sjw_printf(out, "The field '%s' at path '%s' in the %s schema has no default value and is "
-               "missing in the %s schema", issue->detail, loc, first, second);
+    sjw_printf(out,
+               "The field '%s' at path '%s' in the %s schema has no default value and is "
+               "missing in the %s schema",
+               issue->detail, loc, first, second);
   }
   sjw_printf(out, "', additionalInfo:'%s'}", issue->detail);
 }

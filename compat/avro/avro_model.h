@@ -33,7 +33,11 @@ typedef enum sav_kind {
   SAV_FIXED
 } sav_kind;
 
-typedef enum sav_order { SAV_ORDER_ASCENDING, SAV_ORDER_DESCENDING, SAV_ORDER_IGNORE } sav_order;
+typedef enum sav_order {
+  SAV_ORDER_ASCENDING,
+  SAV_ORDER_DESCENDING,
+  SAV_ORDER_IGNORE
+} sav_order;
 
 typedef struct sav_node sav_node;
 typedef struct sav_schema sav_schema;

@@ -30,9 +30,9 @@ typedef struct parse_ctx {
   bool has_empty_union;
 } parse_ctx;
 
-static const char *const kind_names[] = {"null",   "boolean", "int",   "long", "float",
+static const char *const kind_names[] = {"null",   "boolean", "int",    "long",   "float",
                                          "double", "bytes",   "string", "record", "enum",
-                                         "array",  "map",     "union", "fixed"};
+                                         "array",  "map",     "union",  "fixed"};
 static const char *const kind_java_names[] = {"NULL",   "BOOLEAN", "INT",    "LONG",   "FLOAT",
                                               "DOUBLE", "BYTES",   "STRING", "RECORD", "ENUM",
                                               "ARRAY",  "MAP",     "UNION",  "FIXED"};
@@ -377,8 +377,10 @@ static strata_error string_list(parse_ctx *ctx, const json_t *obj, const char *k
     if (plain_text(item) == NULL) {
       rc = parse_fail(ctx, "%s must be a string without NUL characters", what);
     } else if (!valid(json_string_value(item))) {
-      rc = parse_fail(ctx, "invalid %s \"%s\": names start with a letter or '_' and contain "
-                      "only letters, digits and '_'", what, json_string_value(item));
+      rc = parse_fail(ctx,
+                      "invalid %s \"%s\": names start with a letter or '_' and contain "
+                      "only letters, digits and '_'",
+                      what, json_string_value(item));
     }
     path_pop(ctx, saved_item);
     if (rc != STRATA_E_OK) {
@@ -489,8 +491,8 @@ static bool valid_default(const sav_node *node, const json_t *value, char *why, 
     snprintf(why, whysz, "expected a string of code points U+0000..U+00FF (one per byte)");
     return false;
   case SAV_FIXED:
-    if (json_is_string(value) && latin1_length(json_string_value(value),
-                                               json_string_length(value)) == (size_t)node->size) {
+    if (json_is_string(value) &&
+        latin1_length(json_string_value(value), json_string_length(value)) == (size_t)node->size) {
       return true;
     }
     snprintf(why, whysz, "expected a string of exactly %lld code points U+0000..U+00FF",
@@ -568,14 +570,14 @@ static bool valid_default(const sav_node *node, const json_t *value, char *why, 
 static strata_error parse_node(parse_ctx *ctx, const json_t *json, const char *space,
                                sav_node **out);
 
-static const char *const schema_reserved[] = {"doc",  "fields",  "items",  "name",
-                                              "namespace", "size", "symbols", "values",
-                                              "type", "aliases", NULL};
-static const char *const enum_reserved[] = {"doc",  "fields",  "items",  "name",  "namespace",
-                                            "size", "symbols", "values", "type",  "aliases",
-                                            "default", NULL};
-static const char *const field_reserved[] = {"default", "doc",     "name",
-                                             "order",   "type",    "aliases", NULL};
+static const char *const schema_reserved[] = {"doc",       "fields",  "items",   "name",
+                                              "namespace", "size",    "symbols", "values",
+                                              "type",      "aliases", NULL};
+static const char *const enum_reserved[] = {"doc",       "fields",  "items",   "name",
+                                            "namespace", "size",    "symbols", "values",
+                                            "type",      "aliases", "default", NULL};
+static const char *const field_reserved[] = {"default", "doc",     "name", "order",
+                                             "type",    "aliases", NULL};
 
 /* Resolves a reference to a named type, as Java does: the enclosing namespace
  * first, then the null namespace. */
@@ -597,7 +599,8 @@ static strata_error resolve_name(parse_ctx *ctx, const char *name, const char *s
     found = sav_lookup(ctx->schema, name);
   }
   if (found == NULL) {
-    rc = parse_fail(ctx, "unknown type \"%s\": not a primitive type and no named type of that "
+    rc = parse_fail(ctx,
+                    "unknown type \"%s\": not a primitive type and no named type of that "
                     "name is defined before this point%s",
                     name, ctx->schema->nrefs > 0 ? " or in the references" : "");
     goto cleanup;
@@ -622,7 +625,8 @@ static strata_error parse_named(parse_ctx *ctx, const json_t *obj, const char *s
 
   if (plain_text(name) == NULL) {
     size_t saved = path_push(ctx, "name");
-    rc = parse_fail(ctx, name == NULL ? "a %s needs a \"name\"" : "the name of a %s must be a string",
+    rc = parse_fail(ctx,
+                    name == NULL ? "a %s needs a \"name\"" : "the name of a %s must be a string",
                     sav_kind_name(node->kind));
     path_pop(ctx, saved);
     goto cleanup;
@@ -656,15 +660,19 @@ static strata_error parse_named(parse_ctx *ctx, const json_t *obj, const char *s
   }
   if (!valid_name(node->name) || (dot != NULL && dot == given)) {
     size_t saved = path_push(ctx, "name");
-    rc = parse_fail(ctx, "invalid name \"%s\": names start with a letter or '_' and contain only "
-                    "letters, digits and '_'", given);
+    rc = parse_fail(ctx,
+                    "invalid name \"%s\": names start with a letter or '_' and contain only "
+                    "letters, digits and '_'",
+                    given);
     path_pop(ctx, saved);
     goto cleanup;
   }
   if (node->space != NULL && !valid_namespace(node->space)) {
     size_t saved = path_push(ctx, dot != NULL ? "name" : "namespace");
-    rc = parse_fail(ctx, "invalid namespace \"%s\": a namespace is a dot-separated sequence of "
-                    "names", node->space);
+    rc = parse_fail(ctx,
+                    "invalid namespace \"%s\": a namespace is a dot-separated sequence of "
+                    "names",
+                    node->space);
     path_pop(ctx, saved);
     goto cleanup;
   }
@@ -704,8 +712,8 @@ static strata_error parse_named(parse_ctx *ctx, const json_t *obj, const char *s
     }
   }
   for (size_t i = 0; i < naliases; i++) {
-    char *full = strchr(aliases[i], '.') != NULL ? strdup(aliases[i])
-                                                 : join_name(node->space, aliases[i]);
+    char *full =
+        strchr(aliases[i], '.') != NULL ? strdup(aliases[i]) : join_name(node->space, aliases[i]);
     if (full == NULL) {
       rc = STRATA_E_NOMEM;
       goto cleanup;
@@ -777,8 +785,9 @@ static strata_error parse_fields(parse_ctx *ctx, const json_t *obj, sav_node *no
   size_t saved = path_push(ctx, "fields");
 
   if (!json_is_array(fields)) {
-    rc = parse_fail(ctx, fields == NULL ? "record %s has no \"fields\""
-                                        : "\"fields\" of record %s must be an array",
+    rc = parse_fail(ctx,
+                    fields == NULL ? "record %s has no \"fields\""
+                                   : "\"fields\" of record %s must be an array",
                     node->fullname);
     goto cleanup;
   }
@@ -802,8 +811,10 @@ static strata_error parse_fields(parse_ctx *ctx, const json_t *obj, sav_node *no
     if (plain_text(name) == NULL || !valid_name(json_string_value(name))) {
       size_t s2 = path_push(ctx, "name");
       rc = json_is_string(name)
-               ? parse_fail(ctx, "invalid field name \"%s\": names start with a letter or '_' "
-                            "and contain only letters, digits and '_'", json_string_value(name))
+               ? parse_fail(ctx,
+                            "invalid field name \"%s\": names start with a letter or '_' "
+                            "and contain only letters, digits and '_'",
+                            json_string_value(name))
                : parse_fail(ctx, "a field of record %s needs a string \"name\"", node->fullname);
       path_pop(ctx, s2);
       goto cleanup;
@@ -851,8 +862,10 @@ static strata_error parse_fields(parse_ctx *ctx, const json_t *obj, sav_node *no
         f->order = SAV_ORDER_IGNORE;
       } else {
         s2 = path_push(ctx, "order");
-        rc = parse_fail(ctx, "\"order\" of field \"%s\" must be \"ascending\", \"descending\" or "
-                        "\"ignore\"", f->name);
+        rc = parse_fail(ctx,
+                        "\"order\" of field \"%s\" must be \"ascending\", \"descending\" or "
+                        "\"ignore\"",
+                        f->name);
         path_pop(ctx, s2);
         goto cleanup;
       }
@@ -896,13 +909,13 @@ static strata_error parse_enum(parse_ctx *ctx, const json_t *obj, sav_node *node
 
   if (!json_is_array(symbols)) {
     saved = path_push(ctx, "symbols");
-    rc = parse_fail(ctx, symbols == NULL ? "enum %s has no \"symbols\""
-                                         : "\"symbols\" of enum %s must be an array",
+    rc = parse_fail(ctx,
+                    symbols == NULL ? "enum %s has no \"symbols\""
+                                    : "\"symbols\" of enum %s must be an array",
                     node->fullname);
     goto cleanup;
   }
-  rc = string_list(ctx, obj, "symbols", valid_name, "enum symbol", &node->symbols,
-                   &node->nsymbols);
+  rc = string_list(ctx, obj, "symbols", valid_name, "enum symbol", &node->symbols, &node->nsymbols);
   if (rc != STRATA_E_OK) {
     goto cleanup;
   }
@@ -1008,7 +1021,7 @@ static strata_error parse_object(parse_ctx *ctx, const json_t *obj, const char *
   if (t == NULL) {
     size_t saved = path_push(ctx, "type");
     rc = parse_fail(ctx, "\"type\" must be a string naming a type (write a nested schema "
-                    "directly instead of wrapping it in {\"type\": ...})");
+                         "directly instead of wrapping it in {\"type\": ...})");
     path_pop(ctx, saved);
     goto cleanup;
   }
@@ -1057,8 +1070,9 @@ static strata_error parse_object(parse_ctx *ctx, const json_t *obj, const char *
     if (rc == STRATA_E_OK && (!json_is_integer(size) || json_integer_value(size) <= 0 ||
                               json_integer_value(size) > INT32_MAX)) {
       size_t saved = path_push(ctx, "size");
-      rc = parse_fail(ctx, size == NULL ? "fixed %s has no \"size\""
-                                        : "the size of fixed %s must be a positive integer",
+      rc = parse_fail(ctx,
+                      size == NULL ? "fixed %s has no \"size\""
+                                   : "the size of fixed %s must be a positive integer",
                       node->fullname);
       path_pop(ctx, saved);
     }

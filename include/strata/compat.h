@@ -40,8 +40,7 @@ STRATA_EXTERN const char *strata_schema_type_name(strata_schema_type type);
  * Parses a type name, case-insensitively ("avro", "AVRO").
  * Returns STRATA_E_OK and sets @p out, or STRATA_E_INVALID_ARGUMENT.
  */
-STRATA_EXTERN strata_error strata_schema_type_from_name(const char *name,
-                                                        strata_schema_type *out);
+STRATA_EXTERN strata_error strata_schema_type_from_name(const char *name, strata_schema_type *out);
 
 /** True when this build of the library can parse and check @p type. */
 STRATA_EXTERN bool strata_schema_type_supported(strata_schema_type type);
@@ -91,9 +90,8 @@ typedef struct strata_schema strata_schema;
  * STRATA_E_NOMEM; @p *out is then NULL.
  */
 STRATA_EXTERN STRATA_WARN_UNUSED_RESULT strata_error strata_schema_parse(
-    strata_schema_type type, const char *text, size_t len,
-    const strata_schema *const *refs, size_t nrefs, strata_schema **out,
-    strata_diag *diag);
+    strata_schema_type type, const char *text, size_t len, const strata_schema *const *refs,
+    size_t nrefs, strata_schema **out, strata_diag *diag);
 
 /** Frees a schema and sets @p *schema to NULL. NULL is a no-op. */
 STRATA_EXTERN void strata_schema_free(strata_schema **schema);
@@ -169,9 +167,8 @@ typedef struct strata_compat_result strata_compat_result;
  * or STRATA_E_NOMEM.
  */
 STRATA_EXTERN STRATA_WARN_UNUSED_RESULT strata_error strata_compat_check(
-    strata_compat_level level, const strata_schema *candidate,
-    const strata_schema *const *previous, const int *versions, size_t nprevious,
-    strata_compat_result **out);
+    strata_compat_level level, const strata_schema *candidate, const strata_schema *const *previous,
+    const int *versions, size_t nprevious, strata_compat_result **out);
 
 /** True when no issue was found. */
 STRATA_EXTERN bool strata_compat_result_compatible(const strata_compat_result *result);
@@ -183,8 +180,8 @@ STRATA_EXTERN strata_compat_level strata_compat_result_level(const strata_compat
 STRATA_EXTERN size_t strata_compat_result_issue_count(const strata_compat_result *result);
 
 /** Issue @p i (0-based), borrowed until the result is freed; NULL past the end. */
-STRATA_EXTERN const strata_compat_issue *strata_compat_result_issue(
-    const strata_compat_result *result, size_t i);
+STRATA_EXTERN const strata_compat_issue *
+strata_compat_result_issue(const strata_compat_result *result, size_t i);
 
 /**
  * The Confluent registry's verbose `messages` list for this result (the
