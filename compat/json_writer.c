@@ -119,9 +119,10 @@ void sjw_string(sjw_buf *buf, const char *s) {
   sjw_string_n(buf, s, strlen(s));
 }
 
-/* The shortest "%.*e" rendering of d that reads back exactly. */
+/* The shortest "%.*e" rendering of d that reads back exactly, with at least
+ * two significant digits as Java's Double.toString() chooses them. */
 static int shortest_digits(double d, char *out, size_t outsz) {
-  for (int prec = 0; prec <= 17; prec++) {
+  for (int prec = 1; prec <= 17; prec++) {
     snprintf(out, outsz, "%.*e", prec, d);
     if (strtod(out, NULL) == d) {
       return prec;

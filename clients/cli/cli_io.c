@@ -112,8 +112,10 @@ strata_schema *cli_load_schema(const char *path, strata_schema_type type) {
   }
   strata_error rc = strata_schema_parse(type, text, len, NULL, 0, &schema, &diag);
   if (rc != STRATA_E_OK) {
-    if (diag.line > 0) {
+    if (diag.line > 0 && diag.column > 0) {
       cli_error("%s:%d:%d: %s", path, diag.line, diag.column, diag.message);
+    } else if (diag.line > 0) {
+      cli_error("%s:%d: %s", path, diag.line, diag.message);
     } else {
       cli_error("%s: %s", path, diag.message[0] != '\0' ? diag.message : strata_strerror(rc));
     }

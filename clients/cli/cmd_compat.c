@@ -130,13 +130,15 @@ int cmd_compat(int argc, char **argv) {
         }
         continue;
       }
-      cli_error("compat: unknown option '%s'\n%s", arg, compat_usage);
+      cli_error("compat: unknown option '%s'", arg);
+      fputs(compat_usage, stderr);
       goto cleanup;
     }
     paths[npaths++] = argv[i];
   }
   if (npaths < 2) {
-    cli_error("compat: needs the new schema and at least one earlier version\n%s", compat_usage);
+    cli_error("compat: needs the new schema and at least one earlier version");
+    fputs(compat_usage, stderr);
     goto cleanup;
   }
   if (strata_compat_level_from_name(level_name, &level) != STRATA_E_OK) {

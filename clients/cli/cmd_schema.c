@@ -41,19 +41,22 @@ int cmd_schema(int argc, char **argv) {
         goto cleanup;
       }
     } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-      cli_error("schema: unknown option '%s'\n%s", argv[i], schema_usage);
+      cli_error("schema: unknown option '%s'", argv[i]);
+      fputs(schema_usage, stderr);
       goto cleanup;
     } else if (action == NULL) {
       action = argv[i];
     } else if (path == NULL) {
       path = argv[i];
     } else {
-      cli_error("schema: too many arguments\n%s", schema_usage);
+      cli_error("schema: too many arguments");
+      fputs(schema_usage, stderr);
       goto cleanup;
     }
   }
   if (action == NULL || path == NULL) {
-    cli_error("schema: needs an action and a file\n%s", schema_usage);
+    cli_error("schema: needs an action and a file");
+    fputs(schema_usage, stderr);
     goto cleanup;
   }
   if (strcmp(action, "validate") != 0 && strcmp(action, "canonical") != 0 &&
@@ -75,6 +78,10 @@ int cmd_schema(int argc, char **argv) {
   }
   if (strcmp(action, "validate") == 0) {
     printf("%s: valid %s schema\n", path, strata_schema_type_name(type));
+  } else if (strata_schema_normal_form(schema) == NULL) {
+    cli_error("schema: %s schemas have no canonical form or fingerprint",
+              strata_schema_type_name(type));
+    goto cleanup;
   } else if (strcmp(action, "canonical") == 0) {
     puts(strata_schema_normal_form(schema));
   } else {

@@ -14,6 +14,8 @@
 /* The named types already written: later uses are written as names. */
 typedef struct written_set {
   const sav_node **slots;
+  /* the order in which each slot's node was added */
+  size_t *order;
   size_t cap;
   size_t count;
   bool failed;
@@ -27,47 +29,54 @@ static size_t ptr_hash(const void *p) {
   return (size_t)v;
 }
 
+/* The slot of @p node, or of the empty slot where it would go. */
+static size_t written_slot(const written_set *set, const sav_node *node) {
+  size_t i = ptr_hash(node) & (set->cap - 1);
+  while (set->slots[i] != NULL && set->slots[i] != node) {
+    i = (i + 1) & (set->cap - 1);
+  }
+  return i;
+}
+
 static bool written_contains(const written_set *set, const sav_node *node) {
-  if (set->cap == 0) {
-    return false;
-  }
-  for (size_t i = ptr_hash(node) & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
-    if (set->slots[i] == NULL) {
-      return false;
-    }
-    if (set->slots[i] == node) {
-      return true;
-    }
-  }
+  return set->cap > 0 && set->slots[written_slot(set, node)] == node;
+}
+
+/* The 0-based order in which @p node was added; it must be in the set. */
+static size_t written_order(const written_set *set, const sav_node *node) {
+  return set->order[written_slot(set, node)];
 }
 
 static void written_add(written_set *set, const sav_node *node) {
   if ((set->count + 1) * 2 > set->cap) {
     size_t cap = set->cap ? set->cap * 2 : 16;
-    const sav_node **slots = calloc(cap, sizeof *slots);
-    if (slots == NULL) {
+    written_set grown = {calloc(cap, sizeof *grown.slots), calloc(cap, sizeof *grown.order), cap,
+                         set->count, false};
+    if (grown.slots == NULL || grown.order == NULL) {
+      free(grown.slots);
+      free(grown.order);
       set->failed = true;
       return;
     }
     for (size_t i = 0; i < set->cap; i++) {
       if (set->slots[i] != NULL) {
-        size_t j = ptr_hash(set->slots[i]) & (cap - 1);
-        while (slots[j] != NULL) {
-          j = (j + 1) & (cap - 1);
-        }
-        slots[j] = set->slots[i];
+        size_t j = written_slot(&grown, set->slots[i]);
+        grown.slots[j] = set->slots[i];
+        grown.order[j] = set->order[i];
       }
     }
     free(set->slots);
-    set->slots = slots;
-    set->cap = cap;
+    free(set->order);
+    *set = grown;
   }
-  size_t i = ptr_hash(node) & (set->cap - 1);
-  while (set->slots[i] != NULL) {
-    i = (i + 1) & (set->cap - 1);
-  }
+  size_t i = written_slot(set, node);
   set->slots[i] = node;
-  set->count++;
+  set->order[i] = set->count++;
+}
+
+static void written_release(written_set *set) {
+  free(set->slots);
+  free(set->order);
 }
 
 typedef struct canon_ctx {
@@ -278,7 +287,7 @@ static char *canonical_of(const sav_schema *schema, const sav_node *root) {
     text = sjw_take(&ctx.buf);
   }
   sjw_release(&ctx.buf);
-  free(ctx.written.slots);
+  written_release(&ctx.written);
   return text;
 }
 
@@ -294,15 +303,24 @@ char *sav_node_json(const sav_node *node) {
 /* The Parsing Canonical Form: [PRIMITIVES], [FULLNAMES], [STRIP], [ORDER],
  * [STRINGS], [INTEGERS], [WHITESPACE]. Named types from references are
  * written in full at their first use, so the form is self-contained. */
-static void write_normal(sjw_buf *buf, written_set *written, const sav_node *node) {
+static void write_normal(sjw_buf *buf, written_set *written, bool synthetic, const sav_node *node) {
   if (sav_is_named(node->kind)) {
-    if (written_contains(written, node)) {
-      sjw_string(buf, node->fullname);
+    bool seen = written_contains(written, node);
+    if (!seen) {
+      written_add(written, node);
+      sjw_puts(buf, "{\"name\":");
+    }
+    if (written->failed) {
       return;
     }
-    written_add(written, node);
-    sjw_puts(buf, "{\"name\":");
-    sjw_string(buf, node->fullname);
+    if (synthetic) {
+      sjw_printf(buf, "\"T%zu\"", written_order(written, node));
+    } else {
+      sjw_string(buf, node->fullname);
+    }
+    if (seen) {
+      return;
+    }
   }
   switch (node->kind) {
   case SAV_RECORD:
@@ -314,7 +332,7 @@ static void write_normal(sjw_buf *buf, written_set *written, const sav_node *nod
       sjw_puts(buf, "{\"name\":");
       sjw_string(buf, node->fields[i].name);
       sjw_puts(buf, ",\"type\":");
-      write_normal(buf, written, node->fields[i].type);
+      write_normal(buf, written, synthetic, node->fields[i].type);
       sjw_putc(buf, '}');
     }
     sjw_puts(buf, "]}");
@@ -334,12 +352,12 @@ static void write_normal(sjw_buf *buf, written_set *written, const sav_node *nod
     return;
   case SAV_ARRAY:
     sjw_puts(buf, "{\"type\":\"array\",\"items\":");
-    write_normal(buf, written, node->child);
+    write_normal(buf, written, synthetic, node->child);
     sjw_putc(buf, '}');
     return;
   case SAV_MAP:
     sjw_puts(buf, "{\"type\":\"map\",\"values\":");
-    write_normal(buf, written, node->child);
+    write_normal(buf, written, synthetic, node->child);
     sjw_putc(buf, '}');
     return;
   case SAV_UNION:
@@ -348,7 +366,7 @@ static void write_normal(sjw_buf *buf, written_set *written, const sav_node *nod
       if (i > 0) {
         sjw_putc(buf, ',');
       }
-      write_normal(buf, written, node->branches[i]);
+      write_normal(buf, written, synthetic, node->branches[i]);
     }
     sjw_putc(buf, ']');
     return;
@@ -358,17 +376,24 @@ static void write_normal(sjw_buf *buf, written_set *written, const sav_node *nod
   }
 }
 
-char *sav_normal_form(const void *model) {
-  const sav_schema *schema = model;
+static char *normal_of(const sav_schema *schema, bool synthetic) {
   sjw_buf buf = SJW_BUF_INIT;
   written_set written = {0};
   char *text = NULL;
 
-  write_normal(&buf, &written, schema->root);
+  write_normal(&buf, &written, synthetic, schema->root);
   if (!written.failed) {
     text = sjw_take(&buf);
   }
   sjw_release(&buf);
-  free(written.slots);
+  written_release(&written);
   return text;
+}
+
+char *sav_normal_form(const void *model) {
+  return normal_of(model, false);
+}
+
+char *sav_structure_form(const sav_schema *schema) {
+  return normal_of(schema, true);
 }

@@ -452,7 +452,7 @@ static void abort_ambiguous(chk_ctx *ctx, const sav_node *writer, const sav_fiel
              reader_field->name, sav_kind_java_name(reader_field->type->kind), pos, writer_json);
   write_subject(&msg, ctx, reader_field->name);
   sjw_printf(&msg,
-             " of the %s schema matches more than one field of the %s schema through its "
+             " of the %s schema matches fields of the %s schema more than once through its "
              "name and aliases (Java's checker fails on this; remove the extra alias)",
              ctx->reader_label, ctx->writer_label);
   if (detail.failed) {

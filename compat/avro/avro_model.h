@@ -122,6 +122,10 @@ char *sav_canonical(const void *model);
 /** Java's Schema.toString() of one node on its own (as for an exception
  * message). New string or NULL. */
 char *sav_node_json(const sav_node *node);
+/** The Parsing Canonical Form with every named type renamed T0, T1, ... in
+ * order of definition: the same structure with no namespace questions, for
+ * avro-c to confirm. New string or NULL. */
+char *sav_structure_form(const sav_schema *schema);
 /** The specification's Parsing Canonical Form. New string or NULL. */
 char *sav_normal_form(const void *model);
 strata_error sav_check(const void *new_model, const void *old_model, strata_compat_direction dir,

@@ -26,8 +26,9 @@ typedef struct parse_ctx {
   char path[256];
   size_t pathlen;
   int depth;
-  /* avro-c refuses empty unions, which Java and the specification accept */
-  bool has_empty_union;
+  /* avro-c refuses empty unions and empty enums, which Java and the
+   * specification accept */
+  bool avro_c_gap;
 } parse_ctx;
 
 static const char *const kind_names[] = {"null",   "boolean", "int",    "long",   "float",
@@ -257,6 +258,24 @@ static void strv_free(char **v, size_t n) {
   free(v);
 }
 
+/* Drops repeated strings, keeping first occurrences in order (Java keeps
+ * aliases in a LinkedHashSet). */
+static void strv_dedupe(char **v, size_t *n) {
+  size_t kept = 0;
+  for (size_t i = 0; i < *n; i++) {
+    bool seen = false;
+    for (size_t j = 0; j < kept && !seen; j++) {
+      seen = strcmp(v[j], v[i]) == 0;
+    }
+    if (seen) {
+      free(v[i]);
+    } else {
+      v[kept++] = v[i];
+    }
+  }
+  *n = kept;
+}
+
 static void node_free(sav_node *node) {
   free(node->name);
   free(node->space);
@@ -472,10 +491,14 @@ static bool valid_default(const sav_node *node, const json_t *value, char *why, 
     return false;
   case SAV_FLOAT:
   case SAV_DOUBLE:
-    if (json_is_number(value)) {
+    /* Java also reads the strings "NaN", "Infinity" and "-Infinity" */
+    if (json_is_number(value) ||
+        (plain_text(value) != NULL && (strcmp(json_string_value(value), "NaN") == 0 ||
+                                       strcmp(json_string_value(value), "Infinity") == 0 ||
+                                       strcmp(json_string_value(value), "-Infinity") == 0))) {
       return true;
     }
-    snprintf(why, whysz, "expected a number");
+    snprintf(why, whysz, "expected a number (or \"NaN\", \"Infinity\", \"-Infinity\")");
     return false;
   case SAV_STRING:
     if (json_is_string(value)) {
@@ -626,14 +649,15 @@ static strata_error parse_named(parse_ctx *ctx, const json_t *obj, const char *s
   if (plain_text(name) == NULL) {
     size_t saved = path_push(ctx, "name");
     rc = parse_fail(ctx,
-                    name == NULL ? "a %s needs a \"name\"" : "the name of a %s must be a string",
+                    name == NULL ? "a %s needs a \"name\""
+                                 : "the name of a %s must be a string without NUL characters",
                     sav_kind_name(node->kind));
     path_pop(ctx, saved);
     goto cleanup;
   }
   if (ns != NULL && plain_text(ns) == NULL && !json_is_null(ns)) {
     size_t saved = path_push(ctx, "namespace");
-    rc = parse_fail(ctx, "\"namespace\" must be a string");
+    rc = parse_fail(ctx, "\"namespace\" must be a string without NUL characters");
     path_pop(ctx, saved);
     goto cleanup;
   }
@@ -874,6 +898,7 @@ static strata_error parse_fields(parse_ctx *ctx, const json_t *obj, sav_node *no
     if (rc != STRATA_E_OK) {
       goto cleanup;
     }
+    strv_dedupe(f->aliases, &f->naliases);
     rc = collect_props(fj, field_reserved, &f->props);
     if (rc != STRATA_E_OK) {
       goto cleanup;
@@ -968,7 +993,7 @@ static strata_error parse_union(parse_ctx *ctx, const json_t *array, const char 
     goto cleanup;
   }
   if (json_array_size(array) == 0) {
-    ctx->has_empty_union = true;
+    ctx->avro_c_gap = true;
   } else {
     node->branches = calloc(json_array_size(array), sizeof *node->branches);
     if (node->branches == NULL) {
@@ -1226,14 +1251,14 @@ strata_error sav_parse(const char *text, size_t len, const strata_schema *const 
   if (rc != STRATA_E_OK) {
     goto cleanup;
   }
-  /* avro-c must agree on the structure. It reads the Parsing Canonical Form,
-   * where every name is a full name and every type is defined inline: avro-c
-   * does not fall back to the null namespace when resolving a short name, as
-   * Java does, and cannot see the types of references. Empty unions are valid
-   * Avro (Java accepts them) but avro-c refuses them, so such schemas rest on
-   * our validation alone. */
-  if (!ctx.has_empty_union) {
-    normal = sav_normal_form(ctx.schema);
+  /* avro-c must agree on the structure. It reads the structure form (every
+   * named type renamed T0, T1, ...): avro-c does not fall back to the null
+   * namespace when resolving a short name, as Java does, and cannot see the
+   * types of references, while names are fully validated above. Empty unions
+   * and enums are valid Avro (Java accepts them) but avro-c refuses them, so
+   * such schemas rest on our validation alone. */
+  if (!ctx.avro_c_gap) {
+    normal = sav_structure_form(ctx.schema);
     rc = normal == NULL ? STRATA_E_NOMEM : avro_c_confirm(normal, strlen(normal), diag);
     if (rc != STRATA_E_OK) {
       goto cleanup;
