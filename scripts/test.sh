@@ -86,7 +86,7 @@ if [[ "${STRATA_SKIP_FORMAT:-0}" == 1 ]]; then
 else
   banner "4/5 format check (clang-format $(clang-format --version | grep -o '[0-9][0-9.]*' | head -1))"
   dirs=()
-  for d in compat clients include registry tests; do
+  for d in compat clients include registry scripts tests; do
     [[ -d "$d" ]] && dirs+=("$d")
   done
   files=()
@@ -123,10 +123,12 @@ elif [[ ! -f "$ROOT/tests/fuzz/CMakeLists.txt" ]]; then
   skip "fuzz run (no tests/fuzz/CMakeLists.txt yet)"
 else
   banner "5/5 fuzz (build-fuzz/, ${FUZZ_SECONDS}s per target)"
-  # Unix Makefiles so that only the fuzz directory (and what it needs) is built.
+  # tests/fuzz instruments its own copy of the library (fuzzer-no-link,
+  # address, undefined), so STRATA_SANITIZE is not set here. Unix Makefiles so
+  # that only the fuzz directory (and what it needs) is built.
   cmake -S "$ROOT" -B "$ROOT/build-fuzz" -G "Unix Makefiles" \
     -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE="$BUILD_TYPE" \
-    -DSTRATA_FUZZ=ON -DSTRATA_SANITIZE="$SANITIZERS" -DSTRATA_WERROR=ON
+    -DSTRATA_FUZZ=ON -DSTRATA_WERROR=ON
   [[ -d "$ROOT/build-fuzz/tests/fuzz" ]] ||
     die "STRATA_FUZZ=ON did not configure build-fuzz/tests/fuzz"
   make -C "$ROOT/build-fuzz/tests/fuzz" -j "$JOBS"
@@ -149,9 +151,10 @@ else
         cp -R "$seeds/." "$corpus/"
       fi
     done
+    # Dictionary: tests/fuzz/<target>.dict, or the format's (avro.dict for
+    # fuzz_avro_schema).
     extra=()
-    for dict in "tests/fuzz/$name.dict" "tests/fuzz/$short.dict" \
-      "tests/fuzz/dict/$name.dict" "tests/fuzz/dict/$short.dict"; do
+    for dict in "tests/fuzz/$name.dict" "tests/fuzz/$short.dict" "tests/fuzz/${short%%_*}.dict"; do
       if [[ -f "$dict" ]]; then
         extra+=("-dict=$ROOT/$dict")
         break

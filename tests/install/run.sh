@@ -65,7 +65,7 @@ run_consumer() {
     fail "$1 consumer exited non-zero"
   fi
   printf '%s\n' "$out"
-  [[ "$out" == *"normal form int" ]] || fail "$1 consumer printed unexpected output"
+  [[ "$out" == *'normal form "int"' ]] || fail "$1 consumer printed unexpected output"
 }
 
 # build_with_cmake <label> <target>

@@ -1,7 +1,8 @@
 /*
  * main.c - a program outside the Strata tree that uses an installed
  * libstrata-compat: parses the Avro schema "int" and checks its Parsing
- * Canonical Form. Exits 0 on success, 1 otherwise.
+ * Canonical Form, which is the JSON string "int" (quotes included, as in the
+ * specification and Java's SchemaNormalization). Exits 0 on success, 1 otherwise.
  */
 #include <stdio.h>
 #include <string.h>
@@ -25,8 +26,8 @@ int main(void) {
   }
   normal = strata_schema_normal_form(schema);
   printf("strata %s: normal form %s\n", STRATA_VERSION, normal ? normal : "(null)");
-  if (normal == NULL || strcmp(normal, "int") != 0) {
-    fprintf(stderr, "consumer: expected normal form \"int\"\n");
+  if (normal == NULL || strcmp(normal, "\"int\"") != 0) {
+    fprintf(stderr, "consumer: expected the normal form \"int\" (a JSON string)\n");
     goto cleanup;
   }
   rc = 0;
