@@ -11,6 +11,7 @@
  */
 #include "avro_model.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +51,11 @@ typedef struct ptr_vec {
 typedef enum memo_state {
   MEMO_EMPTY,
   MEMO_IN_PROGRESS,
-  MEMO_DONE
+  /* computed in full: the issues are a range of memo_store */
+  MEMO_DONE,
+  /* only the verdict is known, from a trial */
+  MEMO_VERDICT_OK,
+  MEMO_VERDICT_FAIL
 } memo_state;
 
 typedef struct memo_entry {
@@ -85,6 +90,10 @@ typedef struct chk_ctx {
   size_t memo_cap;
   size_t memo_count;
   ptr_vec memo_store;
+  /* in a trial (a union branch being tried) only the verdict matters: the
+   * first issue ends the trial and nothing is formatted */
+  bool trial;
+  bool trial_failed;
   bool failed;  /* out of memory */
   bool aborted; /* Java would have thrown: one issue replaces the result */
   chk_issue *abort_issue;
@@ -128,13 +137,21 @@ static void token_pop(chk_ctx *ctx) {
   }
 }
 
-/* Index tokens are formatted into a small pool that lives as long as the check. */
-static const char *const small_indexes[] = {"0", "1", "2",  "3",  "4",  "5",  "6",  "7",
-                                            "8", "9", "10", "11", "12", "13", "14", "15"};
+/* Index tokens "0".."SMALL_INDEXES-1", formatted once per process. */
+#define SMALL_INDEXES 4096
+static char small_index_text[SMALL_INDEXES][6];
+static pthread_once_t small_index_once = PTHREAD_ONCE_INIT;
+
+static void small_index_init(void) {
+  for (int i = 0; i < SMALL_INDEXES; i++) {
+    snprintf(small_index_text[i], sizeof small_index_text[i], "%d", i);
+  }
+}
 
 static const char *index_token(chk_ctx *ctx, size_t i) {
-  if (i < sizeof small_indexes / sizeof small_indexes[0]) {
-    return small_indexes[i];
+  if (i < SMALL_INDEXES) {
+    pthread_once(&small_index_once, small_index_init);
+    return small_index_text[i];
   }
   char *text = malloc(24);
   if (text == NULL) {
@@ -147,6 +164,15 @@ static const char *index_token(chk_ctx *ctx, size_t i) {
     return "?";
   }
   return text;
+}
+
+/* In a trial, notes the failure and returns true: the caller formats nothing. */
+static bool trial_fail(chk_ctx *ctx) {
+  if (ctx->trial) {
+    ctx->trial_failed = true;
+    return true;
+  }
+  return false;
 }
 
 /* The current location as Java's getLocation() renders it. */
@@ -280,19 +306,32 @@ static memo_entry *memo_find(chk_ctx *ctx, const sav_node *r, const sav_node *w,
 static void check_pair(chk_ctx *ctx, const char *token, const sav_node *reader,
                        const sav_node *writer);
 
-/* A check with a fresh location, whose issues are only counted, then dropped. */
+/* Java's nested getCompatibility(reader, writer): a check with a fresh
+ * location whose issues are dropped; only whether it passes is kept. */
 static bool compatible_alone(chk_ctx *ctx, const sav_node *reader, const sav_node *writer) {
   size_t saved_base = ctx->base;
+  bool saved_trial = ctx->trial;
+  bool saved_failed = ctx->trial_failed;
   size_t mark = ctx->out.len;
+
   ctx->base = ctx->ntokens;
+  ctx->trial = true;
+  ctx->trial_failed = false;
   check_pair(ctx, NULL, reader, writer);
+  bool compatible = !ctx->trial_failed && ctx->out.len == mark;
+  if (!ctx->aborted) {
+    ctx->out.len = mark;
+  }
   ctx->base = saved_base;
-  bool compatible = ctx->out.len == mark;
-  ctx->out.len = mark;
+  ctx->trial = saved_trial;
+  ctx->trial_failed = saved_failed;
   return compatible;
 }
 
 static void type_mismatch(chk_ctx *ctx, const sav_node *reader, const sav_node *writer) {
+  if (trial_fail(ctx)) {
+    return;
+  }
   char detail[128];
   sjw_buf msg = SJW_BUF_INIT;
   snprintf(detail, sizeof detail, "reader type: %s not compatible with writer type: %s",
@@ -308,6 +347,9 @@ static void type_mismatch(chk_ctx *ctx, const sav_node *reader, const sav_node *
 }
 
 static void missing_union_branch(chk_ctx *ctx, const sav_node *writer_branch) {
+  if (trial_fail(ctx)) {
+    return;
+  }
   char detail[128];
   sjw_buf msg = SJW_BUF_INIT;
   snprintf(detail, sizeof detail, "reader union lacking writer type: %s",
@@ -324,14 +366,15 @@ static void missing_union_branch(chk_ctx *ctx, const sav_node *writer_branch) {
 }
 
 /* Unqualified names equal, or the writer's full name among the reader's aliases. */
+static bool names_match(const sav_node *reader, const sav_node *writer);
+
+/* Unqualified names equal, or the writer's full name among the reader's aliases. */
 static void check_names(chk_ctx *ctx, const sav_node *reader, const sav_node *writer) {
-  if (strcmp(reader->name, writer->name) == 0) {
+  if (names_match(reader, writer)) {
     return;
   }
-  for (size_t i = 0; i < reader->naliases; i++) {
-    if (strcmp(reader->aliases[i], writer->fullname) == 0) {
-      return;
-    }
+  if (trial_fail(ctx)) {
+    return;
   }
   char *detail = malloc(strlen(writer->fullname) + 16);
   sjw_buf msg = SJW_BUF_INIT;
@@ -352,7 +395,7 @@ static void check_names(chk_ctx *ctx, const sav_node *reader, const sav_node *wr
 
 static void check_fixed(chk_ctx *ctx, const sav_node *reader, const sav_node *writer) {
   check_names(ctx, reader, writer);
-  if (reader->size != writer->size) {
+  if (reader->size != writer->size && !trial_fail(ctx)) {
     char detail[96];
     sjw_buf msg = SJW_BUF_INIT;
     snprintf(detail, sizeof detail, "expected: %lld, found: %lld", writer->size, reader->size);
@@ -391,7 +434,7 @@ static void check_enum(chk_ctx *ctx, const sav_node *reader, const sav_node *wri
     }
   }
   /* a reader default (always one of its symbols after validation) absorbs them */
-  if (nmissing == 0 || reader->enum_default != NULL) {
+  if (nmissing == 0 || reader->enum_default != NULL || trial_fail(ctx)) {
     goto cleanup;
   }
   qsort(missing, nmissing, sizeof *missing, cmp_str);
@@ -485,7 +528,7 @@ static void check_record(chk_ctx *ctx, const sav_node *reader, const sav_node *w
           vec_push(ctx, &ctx->field_names, rf->name);
           check_pair(ctx, "type", rf->type, writer);
           ctx->field_names.len--;
-        } else {
+        } else if (!trial_fail(ctx)) {
           sjw_buf msg = SJW_BUF_INIT;
           write_subject(&msg, ctx, rf->name);
           sjw_printf(&msg,
@@ -521,6 +564,29 @@ static bool promotable(sav_kind reader, sav_kind writer) {
   default:
     return false;
   }
+}
+
+static bool names_match(const sav_node *reader, const sav_node *writer) {
+  if (strcmp(reader->name, writer->name) == 0) {
+    return true;
+  }
+  for (size_t i = 0; i < reader->naliases; i++) {
+    if (strcmp(reader->aliases[i], writer->fullname) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/* False when @p reader certainly cannot read @p writer (a non-union): its
+ * check would fail at once with TYPE_MISMATCH or NAME_MISMATCH. Trying only
+ * the other branches of a reader union gives the same verdict and keeps wide
+ * unions of named types from costing a full trial per branch pair. */
+static bool may_read(const sav_node *reader, const sav_node *writer) {
+  if (reader->kind == writer->kind) {
+    return !sav_is_named(reader->kind) || names_match(reader, writer);
+  }
+  return promotable(reader->kind, writer->kind);
 }
 
 static void calculate(chk_ctx *ctx, const sav_node *reader, const sav_node *writer) {
@@ -564,7 +630,8 @@ static void calculate(chk_ctx *ctx, const sav_node *reader, const sav_node *writ
   }
   if (reader->kind == SAV_UNION) {
     for (size_t i = 0; i < reader->nbranches && !ctx->aborted; i++) {
-      if (compatible_alone(ctx, reader->branches[i], writer)) {
+      if (may_read(reader->branches[i], writer) &&
+          compatible_alone(ctx, reader->branches[i], writer)) {
         return;
       }
     }
@@ -576,35 +643,54 @@ static void calculate(chk_ctx *ctx, const sav_node *reader, const sav_node *writ
   }
 }
 
-/* Java's getCompatibility(token, reader, writer, location): memoised by pair
- * identity; a pair already in progress (recursion) counts as compatible. */
+/* Java's getCompatibility(token, reader, writer, location). Pairs of named
+ * types are memoised by identity (only named types are shared, so this is
+ * what makes recursive schemas terminate); a pair already in progress counts
+ * as compatible. */
 static void check_pair(chk_ctx *ctx, const char *token, const sav_node *reader,
                        const sav_node *writer) {
-  if (ctx->failed || ctx->aborted) {
+  memo_entry *memo = NULL;
+  bool memoise = sav_is_named(reader->kind) && sav_is_named(writer->kind);
+
+  if (ctx->failed || ctx->aborted || (ctx->trial && ctx->trial_failed)) {
     return;
   }
   if (token != NULL) {
     token_push(ctx, token);
   }
-  memo_entry *memo = memo_find(ctx, reader, writer, true);
+  if (memoise) {
+    memo = memo_find(ctx, reader, writer, true);
+    if (memo == NULL || memo->state == MEMO_IN_PROGRESS) {
+      goto done;
+    }
+    if (memo->state == MEMO_DONE) {
+      if (ctx->trial) {
+        ctx->trial_failed = memo->count > 0;
+      } else {
+        for (size_t i = 0; i < memo->count; i++) {
+          vec_push(ctx, &ctx->out, ctx->memo_store.items[memo->start + i]);
+        }
+      }
+      goto done;
+    }
+    if (ctx->trial && memo->state != MEMO_EMPTY) {
+      ctx->trial_failed = memo->state == MEMO_VERDICT_FAIL;
+      goto done;
+    }
+    memo->state = MEMO_IN_PROGRESS;
+  }
+  size_t mark = ctx->out.len;
+  calculate(ctx, reader, writer);
+  if (!memoise || ctx->failed) {
+    goto done;
+  }
+  /* the table may have grown: find the entry again */
+  memo = memo_find(ctx, reader, writer, false);
   if (memo == NULL) {
     goto done;
   }
-  if (memo->state == MEMO_IN_PROGRESS) {
-    goto done;
-  }
-  if (memo->state == MEMO_DONE) {
-    for (size_t i = 0; i < memo->count; i++) {
-      vec_push(ctx, &ctx->out, ctx->memo_store.items[memo->start + i]);
-    }
-    goto done;
-  }
-  memo->state = MEMO_IN_PROGRESS;
-  size_t mark = ctx->out.len;
-  calculate(ctx, reader, writer);
-  /* the table may have grown: find the entry again */
-  memo = memo_find(ctx, reader, writer, false);
-  if (memo == NULL || ctx->failed) {
+  if (ctx->trial) {
+    memo->state = ctx->trial_failed ? MEMO_VERDICT_FAIL : MEMO_VERDICT_OK;
     goto done;
   }
   memo->state = MEMO_DONE;

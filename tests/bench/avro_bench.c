@@ -13,7 +13,7 @@
  *          to version v-1.
  *
  * Usage:
- *   avro_bench [--reps N] [--min-time SECONDS] [--format json|table]
+ *   avro_bench [--reps N] [--min-time SECONDS] [--format json|table] [--only OP,...]
  *   avro_bench --write DIR
  *
  * --write stores the generated schemas as DIR/wide_old.avsc,
@@ -303,6 +303,7 @@ typedef struct bench_opts {
   long reps;       /* fixed repetitions, 0 = time-based */
   double min_time; /* seconds, when reps == 0 */
   bool table;
+  const char *only; /* comma-separated operation names, NULL = all */
 } bench_opts;
 
 typedef struct bench_ctx {
@@ -469,14 +470,27 @@ static void write_file(const char *dir, const char *name, const char *text) {
   free(path);
 }
 
+/* True when @p name is in the comma-separated @p list. */
+static bool in_list(const char *list, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = list; *p;) {
+    const char *end = strchr(p, ',');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    if (len == n && strncmp(p, name, n) == 0)
+      return true;
+    p += len + (end ? 1 : 0);
+  }
+  return false;
+}
+
 static void usage(FILE *out) {
-  fputs("usage: avro_bench [--reps N] [--min-time SECONDS] [--format json|table]\n"
+  fputs("usage: avro_bench [--reps N] [--min-time SECONDS] [--format json|table] [--only OP,...]\n"
         "       avro_bench --write DIR\n",
         out);
 }
 
 int main(int argc, char **argv) {
-  bench_opts opts = {0, 1.0, false};
+  bench_opts opts = {0, 1.0, false, NULL};
   const char *write_dir = NULL;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -488,6 +502,8 @@ int main(int argc, char **argv) {
         bench_die("--reps wants a positive number");
     } else if (!strcmp(a, "--min-time") && i + 1 < argc) {
       opts.min_time = strtod(argv[++i], NULL);
+    } else if (!strcmp(a, "--only") && i + 1 < argc) {
+      opts.only = argv[++i];
     } else if (!strcmp(a, "--format") && i + 1 < argc) {
       const char *f = argv[++i];
       if (!strcmp(f, "table"))
@@ -526,9 +542,10 @@ int main(int argc, char **argv) {
     for (int v = 0; v < CHAIN_VERSIONS; v++)
       ctx.s_chain[v] = parse_or_die(ctx.chain[v]);
     if (opts.table)
-      printf("strata %s, Avro, mean time per operation\n", "libstrata-compat");
+      printf("libstrata-compat, Avro, mean time per operation\n");
     for (size_t i = 0; i < sizeof bench_ops / sizeof bench_ops[0]; i++)
-      run_op(&ctx, &bench_ops[i], &opts);
+      if (!opts.only || in_list(opts.only, bench_ops[i].name))
+        run_op(&ctx, &bench_ops[i], &opts);
     strata_schema_free(&ctx.s_wide_old);
     strata_schema_free(&ctx.s_wide_new);
     for (int v = 0; v < CHAIN_VERSIONS; v++)

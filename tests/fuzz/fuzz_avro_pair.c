@@ -12,6 +12,8 @@
  *     of B-vs-A (same reader and writer), and the other way round;
  *   - BACKWARD A-vs-B finds as many issues as FORWARD B-vs-A;
  *   - level NONE is always compatible.
+ * B is also parsed with A as a reference (the registry's schema references)
+ * and, when that parses, checked against the history.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -85,6 +87,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   fuzz_verdict none = fuzz_run_check(STRATA_COMPAT_NONE, a, prev_b, NULL, 1, false);
   FUZZ_CHECK(none.compatible, "level NONE is incompatible");
+
+  /* B again, with A as a reference (the registry's schema references). */
+  strata_schema *b_ref = NULL;
+  const strata_schema *refs[1] = {a};
+  err = strata_schema_parse(STRATA_SCHEMA_AVRO, text_b, len_b, refs, 1, &b_ref, &diag);
+  if (err == STRATA_E_OK) {
+    const char *nf = strata_schema_normal_form(b_ref);
+    FUZZ_CHECK(strata_schema_canonical(b_ref) != NULL && nf != NULL, "no canonical text or normal form");
+    FUZZ_CHECK(strata_schema_fingerprint(b_ref) == strata_crc64_avro(nf, strlen(nf)),
+               "fingerprint is not CRC-64-AVRO of the normal form");
+    fuzz_run_check(STRATA_COMPAT_FULL_TRANSITIVE, b_ref, history, versions, 3, true);
+    strata_schema_free(&b_ref);
+  } else {
+    FUZZ_CHECK(b_ref == NULL, "failed parse left *out set");
+    if (err == STRATA_E_INVALID_SCHEMA)
+      fuzz_check_diag(&diag);
+  }
 
   strata_schema_free(&b);
   strata_schema_free(&a);

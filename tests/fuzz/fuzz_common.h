@@ -140,7 +140,7 @@ static inline fuzz_verdict fuzz_run_check(strata_compat_level level, const strat
 }
 
 #ifndef FUZZ_SELF_INCOMPAT_CODES
-#define FUZZ_SELF_INCOMPAT_CODES NULL
+#define FUZZ_SELF_INCOMPAT_CODES "AMBIGUOUS_FIELD_ALIAS"
 #endif
 
 /* Issue codes that may legitimately make a schema incompatible with itself:
