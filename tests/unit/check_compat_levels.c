@@ -352,13 +352,17 @@ START_TEST(test_messages_backward_exact) {
   strata_schema *v2 = parse_ok(V2);
   const strata_schema *prev[] = {v1};
   strata_compat_result *r = check(STRATA_COMPAT_BACKWARD, v2, prev, NULL, 1);
-  const char *expected[] = {
+  static const char entry[] =
       "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'f2' at path "
       "'/fields/1' in the new schema has no default value and is missing in the old schema', "
-      "additionalInfo:'f2'}",
-      "{oldSchemaVersion: 1}",
+      "additionalInfo:'f2'}";
+  static const char old_schema[] =
       "{oldSchema: '{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"f1\",\"type\":"
-      "\"string\"}]}'}",
+      "\"string\"}]}'}";
+  const char *expected[] = {
+      entry,
+      "{oldSchemaVersion: 1}",
+      old_schema,
       "{validateFields: 'false', compatibility: 'BACKWARD'}",
   };
   assert_messages(r, false, expected, sizeof expected / sizeof expected[0]);
