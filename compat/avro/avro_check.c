@@ -3,8 +3,9 @@
  * rules of the specification exactly as Java's SchemaCompatibility applies
  * them (the checker Confluent's registry runs): the same incompatibility
  * types, locations (JSON pointers), messages and order, memoisation of
- * (reader, writer) pairs so recursive schemas terminate, and every issue
- * reported rather than the first.
+ * pairs of named types so recursive schemas terminate, and every issue
+ * reported rather than the first. Union branches are tried in a verdict-only
+ * mode that stops at the first issue and formats nothing.
  *
  * BACKWARD reads old data with the new schema (reader = new, writer = old);
  * FORWARD reads new data with an old schema (reader = old, writer = new).

@@ -119,11 +119,12 @@ static void wide_field(bench_buf *b, int i, bool evolved) {
     return;
   }
   if (i % 250 == 75) { /* map of records */
-    buf_printf(b,
-               "{\"name\":\"entries_%d\",\"type\":{\"type\":\"map\",\"values\":{\"type\":\"record\","
-               "\"name\":\"Entry%d\",\"fields\":[{\"name\":\"k\",\"type\":\"string\"},"
-               "{\"name\":\"v\",\"type\":[\"null\",\"long\"],\"default\":null}]}}}",
-               i, i);
+    buf_printf(
+        b,
+        "{\"name\":\"entries_%d\",\"type\":{\"type\":\"map\",\"values\":{\"type\":\"record\","
+        "\"name\":\"Entry%d\",\"fields\":[{\"name\":\"k\",\"type\":\"string\"},"
+        "{\"name\":\"v\",\"type\":[\"null\",\"long\"],\"default\":null}]}}}",
+        i, i);
     return;
   }
   switch (i % 20) {
@@ -134,7 +135,8 @@ static void wide_field(bench_buf *b, int i, bool evolved) {
     buf_printf(b, "{\"name\":\"f%d\",\"type\":\"long\"}", i);
     break;
   case 2:
-    buf_printf(b, "{\"name\":\"f%d\",\"type\":\"%s\"}", i, evolved && i % 60 == 2 ? "double" : "float");
+    buf_printf(b, "{\"name\":\"f%d\",\"type\":\"%s\"}", i,
+               evolved && i % 60 == 2 ? "double" : "float");
     break;
   case 3:
     buf_printf(b, "{\"name\":\"f%d\",\"type\":\"double\"}", i);
@@ -158,16 +160,19 @@ static void wide_field(bench_buf *b, int i, bool evolved) {
     buf_printf(b, "{\"name\":\"f%d\",\"type\":\"int\",\"default\":%d}", i, i);
     break;
   case 10:
-    buf_printf(b, "{\"name\":\"f%d\",\"type\":[\"null\",\"double\",\"string\"],\"default\":null}", i);
+    buf_printf(b, "{\"name\":\"f%d\",\"type\":[\"null\",\"double\",\"string\"],\"default\":null}",
+               i);
     break;
   case 11:
     buf_printf(b, "{\"name\":\"f%d\",\"type\":{\"type\":\"array\",\"items\":\"int\"}}", i);
     break;
   case 12:
-    buf_printf(b, "{\"name\":\"f%d\",\"type\":{\"type\":\"map\",\"values\":\"long\"},\"default\":{}}", i);
+    buf_printf(
+        b, "{\"name\":\"f%d\",\"type\":{\"type\":\"map\",\"values\":\"long\"},\"default\":{}}", i);
     break;
   case 13:
-    buf_printf(b, "{\"name\":\"f%d\",\"type\":\"string\",\"default\":\"\",\"aliases\":[\"g%d\"]}", i, i);
+    buf_printf(b, "{\"name\":\"f%d\",\"type\":\"string\",\"default\":\"\",\"aliases\":[\"g%d\"]}",
+               i, i);
     break;
   case 14:
     buf_printf(b, "{\"name\":\"f%d\",\"type\":\"%s\"}", i, evolved ? "long" : "int");
@@ -176,8 +181,9 @@ static void wide_field(bench_buf *b, int i, bool evolved) {
     buf_printf(b, "{\"name\":\"f%d\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"}}", i);
     break;
   case 16:
-    buf_printf(b, "{\"name\":\"f%d\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}",
-               i);
+    buf_printf(
+        b, "{\"name\":\"f%d\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}",
+        i);
     break;
   case 17:
     buf_printf(b, "{\"name\":\"f%d\",\"type\":[\"null\",\"int\"],\"default\":null}", i);
@@ -189,8 +195,9 @@ static void wide_field(bench_buf *b, int i, bool evolved) {
                i);
     break;
   default:
-    buf_printf(b, "{\"name\":\"f%d\",\"type\":{\"type\":\"fixed\",\"name\":\"Hash%d\",\"size\":16}}", i,
-               i);
+    buf_printf(b,
+               "{\"name\":\"f%d\",\"type\":{\"type\":\"fixed\",\"name\":\"Hash%d\",\"size\":16}}",
+               i, i);
     break;
   }
 }
@@ -208,9 +215,10 @@ static void wide_added_field(bench_buf *b, int j) {
     buf_printf(b, "{\"name\":\"added_%d\",\"type\":\"string\",\"default\":\"x\"}", j);
     break;
   case 3:
-    buf_printf(b,
-               "{\"name\":\"added_%d\",\"type\":{\"type\":\"array\",\"items\":\"long\"},\"default\":[]}",
-               j);
+    buf_printf(
+        b,
+        "{\"name\":\"added_%d\",\"type\":{\"type\":\"array\",\"items\":\"long\"},\"default\":[]}",
+        j);
     break;
   default:
     buf_printf(b,
@@ -272,19 +280,20 @@ static void chain_field(bench_buf *b, int v) {
 /* Version @p version (1-based) of the chain record. */
 static char *gen_chain(int version) {
   bench_buf b = {0};
-  buf_printf(&b,
-             "{\"type\":\"record\",\"name\":\"Customer\",\"namespace\":\"bench.chain\",\"fields\":["
-             "{\"name\":\"id\",\"type\":\"long\"},"
-             "{\"name\":\"name\",\"type\":\"string\"},"
-             "{\"name\":\"email\",\"type\":[\"null\",\"string\"],\"default\":null},"
-             "{\"name\":\"created\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}},"
-             "{\"name\":\"tags\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},"
-             "{\"name\":\"attrs\",\"type\":{\"type\":\"map\",\"values\":\"string\"}},"
-             "{\"name\":\"status\",\"type\":{\"type\":\"enum\",\"name\":\"Status\","
-             "\"symbols\":[\"ACTIVE\",\"INACTIVE\"]}},"
-             "{\"name\":\"score\",\"type\":\"double\"},"
-             "{\"name\":\"flags\",\"type\":\"int\",\"default\":0},"
-             "{\"name\":\"note\",\"type\":\"string\",\"default\":\"\"}");
+  buf_printf(
+      &b,
+      "{\"type\":\"record\",\"name\":\"Customer\",\"namespace\":\"bench.chain\",\"fields\":["
+      "{\"name\":\"id\",\"type\":\"long\"},"
+      "{\"name\":\"name\",\"type\":\"string\"},"
+      "{\"name\":\"email\",\"type\":[\"null\",\"string\"],\"default\":null},"
+      "{\"name\":\"created\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}},"
+      "{\"name\":\"tags\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},"
+      "{\"name\":\"attrs\",\"type\":{\"type\":\"map\",\"values\":\"string\"}},"
+      "{\"name\":\"status\",\"type\":{\"type\":\"enum\",\"name\":\"Status\","
+      "\"symbols\":[\"ACTIVE\",\"INACTIVE\"]}},"
+      "{\"name\":\"score\",\"type\":\"double\"},"
+      "{\"name\":\"flags\",\"type\":\"int\",\"default\":0},"
+      "{\"name\":\"note\",\"type\":\"string\",\"default\":\"\"}");
   for (int v = 2; v <= version; v++)
     chain_field(&b, v);
   buf_printf(&b, "]}");
@@ -321,7 +330,8 @@ static strata_schema *parse_or_die(const char *text) {
   strata_schema *s = NULL;
   strata_diag diag;
   memset(&diag, 0, sizeof diag);
-  strata_error err = strata_schema_parse(STRATA_SCHEMA_AVRO, text, strlen(text), NULL, 0, &s, &diag);
+  strata_error err =
+      strata_schema_parse(STRATA_SCHEMA_AVRO, text, strlen(text), NULL, 0, &s, &diag);
   if (err != STRATA_E_OK)
     bench_die("generated schema does not parse: %s (line %d, column %d, path '%s'): %s",
               strata_error_name(err), diag.line, diag.column, diag.path, diag.message);
@@ -414,11 +424,12 @@ typedef struct bench_op {
 static const bench_op bench_ops[] = {
     {"parse_wide_old", "parse 1,000-field record", op_parse_wide_old, 1, -1},
     {"parse_wide_new", "parse evolved 1,000-field record", op_parse_wide_new, 1, -1},
-    {"parse_chain_each", "parse one chain version (mean of 100)", op_parse_chain_all, CHAIN_VERSIONS, -1},
+    {"parse_chain_each", "parse one chain version (mean of 100)", op_parse_chain_all,
+     CHAIN_VERSIONS, -1},
     {"backward_wide", "BACKWARD wide new vs old", op_backward_wide, 1, 1},
     {"backward_wide_with_parse", "parse both + BACKWARD wide", op_backward_wide_with_parse, 1, 1},
-    {"backward_transitive_chain", "BACKWARD_TRANSITIVE v100 vs v1..v99", op_backward_transitive_chain, 1,
-     1},
+    {"backward_transitive_chain", "BACKWARD_TRANSITIVE v100 vs v1..v99",
+     op_backward_transitive_chain, 1, 1},
     {"backward_transitive_chain_with_parse", "parse 100 + BACKWARD_TRANSITIVE chain",
      op_backward_transitive_chain_with_parse, 1, 1},
     {"full_wide", "FULL wide new vs old (info)", op_full_wide, 1, 0},

@@ -63,20 +63,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   fuzz_verdict ab = fuzz_run_check(STRATA_COMPAT_FULL_TRANSITIVE, a, prev_b, NULL, 1, true);
   fuzz_verdict ba = fuzz_run_check(STRATA_COMPAT_FULL_TRANSITIVE, b, prev_a, NULL, 1, false);
-  FUZZ_CHECK(ab.compatible == ba.compatible, "FULL is not symmetric: A-vs-B %s, B-vs-A %s\n  A: %s\n  B: %s",
-             ab.compatible ? "compatible" : "incompatible", ba.compatible ? "compatible" : "incompatible",
-             strata_schema_canonical(a), strata_schema_canonical(b));
-  FUZZ_CHECK(ab.backward == ba.forward && ab.forward == ba.backward,
-             "FULL issue counts differ: A-vs-B backward %zu forward %zu, B-vs-A backward %zu forward %zu"
-             "\n  A: %s\n  B: %s",
-             ab.backward, ab.forward, ba.backward, ba.forward, strata_schema_canonical(a),
+  FUZZ_CHECK(ab.compatible == ba.compatible,
+             "FULL is not symmetric: A-vs-B %s, B-vs-A %s\n  A: %s\n  B: %s",
+             ab.compatible ? "compatible" : "incompatible",
+             ba.compatible ? "compatible" : "incompatible", strata_schema_canonical(a),
              strata_schema_canonical(b));
+  FUZZ_CHECK(
+      ab.backward == ba.forward && ab.forward == ba.backward,
+      "FULL issue counts differ: A-vs-B backward %zu forward %zu, B-vs-A backward %zu forward %zu"
+      "\n  A: %s\n  B: %s",
+      ab.backward, ab.forward, ba.backward, ba.forward, strata_schema_canonical(a),
+      strata_schema_canonical(b));
 
   fuzz_verdict back = fuzz_run_check(STRATA_COMPAT_BACKWARD, a, prev_b, NULL, 1, false);
   fuzz_verdict fwd = fuzz_run_check(STRATA_COMPAT_FORWARD, b, prev_a, NULL, 1, true);
   FUZZ_CHECK(back.issues == fwd.issues && back.issues == ab.backward,
-             "BACKWARD A-vs-B has %zu issues, FORWARD B-vs-A %zu, FULL A-vs-B backward %zu\n  A: %s\n  B: %s",
-             back.issues, fwd.issues, ab.backward, strata_schema_canonical(a), strata_schema_canonical(b));
+             "BACKWARD A-vs-B has %zu issues, FORWARD B-vs-A %zu, FULL A-vs-B backward %zu\n  A: "
+             "%s\n  B: %s",
+             back.issues, fwd.issues, ab.backward, strata_schema_canonical(a),
+             strata_schema_canonical(b));
 
   /* A transitive history with explicit version numbers. */
   const strata_schema *history[3] = {b, a, b};
@@ -94,7 +99,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   err = strata_schema_parse(STRATA_SCHEMA_AVRO, text_b, len_b, refs, 1, &b_ref, &diag);
   if (err == STRATA_E_OK) {
     const char *nf = strata_schema_normal_form(b_ref);
-    FUZZ_CHECK(strata_schema_canonical(b_ref) != NULL && nf != NULL, "no canonical text or normal form");
+    FUZZ_CHECK(strata_schema_canonical(b_ref) != NULL && nf != NULL,
+               "no canonical text or normal form");
     FUZZ_CHECK(strata_schema_fingerprint(b_ref) == strata_crc64_avro(nf, strlen(nf)),
                "fingerprint is not CRC-64-AVRO of the normal form");
     fuzz_run_check(STRATA_COMPAT_FULL_TRANSITIVE, b_ref, history, versions, 3, true);

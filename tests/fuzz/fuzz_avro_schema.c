@@ -91,8 +91,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       strata_schema_parse(STRATA_SCHEMA_AVRO, (const char *)data, size, NULL, 0, &s, &diag);
   if (err != STRATA_E_OK) {
     FUZZ_CHECK(s == NULL, "failed parse left *out set");
-    FUZZ_CHECK(err == STRATA_E_INVALID_SCHEMA || err == STRATA_E_NOMEM,
-               "unexpected parse error %s", strata_error_name(err));
+    FUZZ_CHECK(err == STRATA_E_INVALID_SCHEMA || err == STRATA_E_NOMEM, "unexpected parse error %s",
+               strata_error_name(err));
     if (err == STRATA_E_INVALID_SCHEMA)
       fuzz_check_diag(&diag);
     return 0;
@@ -105,7 +105,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   uint64_t fp = strata_schema_fingerprint(s);
   FUZZ_CHECK(canon != NULL, "no canonical text");
   FUZZ_CHECK(nf != NULL, "no normal form");
-  FUZZ_CHECK(fp == strata_crc64_avro(nf, strlen(nf)), "fingerprint is not CRC-64-AVRO of the normal form");
+  FUZZ_CHECK(fp == strata_crc64_avro(nf, strlen(nf)),
+             "fingerprint is not CRC-64-AVRO of the normal form");
 
   /* The canonical text is what the registry stores: it must read back as
    * the same schema. */
@@ -146,8 +147,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz_check_self_compatible(s, reparsed, "schema vs re-parsed canonical text");
 
   /* Against an unrelated schema, both ways: any verdict, but no failure. */
-  err = strata_schema_parse(STRATA_SCHEMA_AVRO, fixed_schema, sizeof fixed_schema - 1, NULL, 0, &fixed,
-                            &diag);
+  err = strata_schema_parse(STRATA_SCHEMA_AVRO, fixed_schema, sizeof fixed_schema - 1, NULL, 0,
+                            &fixed, &diag);
   FUZZ_CHECK(err == STRATA_E_OK, "fixed schema does not parse");
   const strata_schema *prev_fixed[1] = {fixed};
   const strata_schema *prev_s[1] = {s};

@@ -75,8 +75,8 @@ static inline fuzz_verdict fuzz_run_check(strata_compat_level level, const strat
   strata_error err = strata_compat_check(level, candidate, previous, versions, nprevious, &res);
   if (err == STRATA_E_NOMEM)
     return v;
-  FUZZ_CHECK(err == STRATA_E_OK, "strata_compat_check(%s) failed: %s", strata_compat_level_name(level),
-             strata_error_name(err));
+  FUZZ_CHECK(err == STRATA_E_OK, "strata_compat_check(%s) failed: %s",
+             strata_compat_level_name(level), strata_error_name(err));
   FUZZ_CHECK(res != NULL, "no result");
   FUZZ_CHECK(strata_compat_result_level(res) == level, "result has the wrong level");
 
@@ -93,18 +93,19 @@ static inline fuzz_verdict fuzz_run_check(strata_compat_level level, const strat
                is->code);
     if (is->detail)
       (void)strlen(is->detail);
-    FUZZ_CHECK(is->direction == STRATA_DIRECTION_BACKWARD || is->direction == STRATA_DIRECTION_FORWARD,
+    FUZZ_CHECK(is->direction == STRATA_DIRECTION_BACKWARD ||
+                   is->direction == STRATA_DIRECTION_FORWARD,
                "issue %zu (%s) has direction %d", i, is->code, (int)is->direction);
     if (is->direction == STRATA_DIRECTION_BACKWARD)
       v.backward++;
     else
       v.forward++;
     if (level == STRATA_COMPAT_BACKWARD || level == STRATA_COMPAT_BACKWARD_TRANSITIVE)
-      FUZZ_CHECK(is->direction == STRATA_DIRECTION_BACKWARD, "FORWARD issue %s at level %s", is->code,
-                 strata_compat_level_name(level));
+      FUZZ_CHECK(is->direction == STRATA_DIRECTION_BACKWARD, "FORWARD issue %s at level %s",
+                 is->code, strata_compat_level_name(level));
     if (level == STRATA_COMPAT_FORWARD || level == STRATA_COMPAT_FORWARD_TRANSITIVE)
-      FUZZ_CHECK(is->direction == STRATA_DIRECTION_FORWARD, "BACKWARD issue %s at level %s", is->code,
-                 strata_compat_level_name(level));
+      FUZZ_CHECK(is->direction == STRATA_DIRECTION_FORWARD, "BACKWARD issue %s at level %s",
+                 is->code, strata_compat_level_name(level));
     /* the version must be one of those checked (only the newest unless transitive) */
     bool known = false;
     size_t first = fuzz_level_is_transitive(level) ? 0 : (nprevious ? nprevious - 1 : 0);
@@ -120,7 +121,8 @@ static inline fuzz_verdict fuzz_run_check(strata_compat_level level, const strat
   size_t nmsgs = 0;
   err = strata_compat_result_messages(res, validate_fields, &msgs, &nmsgs);
   if (err != STRATA_E_NOMEM) {
-    FUZZ_CHECK(err == STRATA_E_OK, "strata_compat_result_messages failed: %s", strata_error_name(err));
+    FUZZ_CHECK(err == STRATA_E_OK, "strata_compat_result_messages failed: %s",
+               strata_error_name(err));
     FUZZ_CHECK(v.compatible ? nmsgs == 0 : nmsgs > 0, "%zu messages for a %s result", nmsgs,
                v.compatible ? "compatible" : "incompatible");
     FUZZ_CHECK(nmsgs == 0 || msgs != NULL, "messages array is NULL");
@@ -157,13 +159,14 @@ static inline bool fuzz_self_incompat_allowed(const char *code) {
 
 /* @p schema checked FULL against @p self (one schema equal to it) must be
  * compatible, apart from the allowed quirks above. */
-static inline void fuzz_check_self_compatible(const strata_schema *schema, const strata_schema *const *self,
-                                              const char *what) {
+static inline void fuzz_check_self_compatible(const strata_schema *schema,
+                                              const strata_schema *const *self, const char *what) {
   strata_compat_result *res = NULL;
   strata_error err = strata_compat_check(STRATA_COMPAT_FULL, schema, self, NULL, 1, &res);
   if (err == STRATA_E_NOMEM)
     return;
-  FUZZ_CHECK(err == STRATA_E_OK, "%s: strata_compat_check failed: %s", what, strata_error_name(err));
+  FUZZ_CHECK(err == STRATA_E_OK, "%s: strata_compat_check failed: %s", what,
+             strata_error_name(err));
   size_t n = strata_compat_result_issue_count(res);
   for (size_t i = 0; i < n; i++) {
     const strata_compat_issue *is = strata_compat_result_issue(res, i);
