@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void cli_error(const char *fmt, ...) {
   va_list ap;
@@ -92,7 +93,7 @@ bool cli_schema_type(const char *path, const char *type_name, strata_schema_type
     return true;
   }
   const char *dot = strrchr(path, '.');
-  if (dot != NULL && strcmp(dot, ".avsc") == 0) {
+  if (dot != NULL && strcasecmp(dot, ".avsc") == 0) {
     *out = STRATA_SCHEMA_AVRO;
     return true;
   }

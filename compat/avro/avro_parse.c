@@ -1115,7 +1115,9 @@ static strata_error parse_object(parse_ctx *ctx, const json_t *obj, const char *
       goto cleanup;
     }
     if (child == NULL) {
-      rc = parse_fail(ctx, "an %s schema needs \"%s\"", t, key);
+      size_t saved = path_push(ctx, key);
+      rc = parse_fail(ctx, "%s schema needs \"%s\"", array ? "an array" : "a map", key);
+      path_pop(ctx, saved);
       goto cleanup;
     }
     size_t saved = path_push(ctx, key);
