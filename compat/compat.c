@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
 /* The format table: one entry per supported schema type. */
 static const scm_format *const scm_formats[] = {
     &scm_avro_format,
@@ -24,7 +26,7 @@ static const char *const level_names[] = {
 };
 
 static const scm_format *format_for(strata_schema_type type) {
-  for (size_t i = 0; i < sizeof scm_formats / sizeof scm_formats[0]; i++) {
+  for (size_t i = 0; i < COUNT_OF(scm_formats); i++) {
     if (scm_formats[i]->type == type) {
       return scm_formats[i];
     }
@@ -32,24 +34,32 @@ static const scm_format *format_for(strata_schema_type type) {
   return NULL;
 }
 
-const char *strata_schema_type_name(strata_schema_type type) {
-  if ((int)type < 0 || (size_t)type >= sizeof schema_type_names / sizeof schema_type_names[0]) {
-    return NULL;
+/* names[value], or NULL when value is out of range. */
+static const char *name_of(const char *const *names, size_t count, int value) {
+  return value >= 0 && (size_t)value < count ? names[value] : NULL;
+}
+
+/* The index of @p name in @p names, compared case-insensitively; -1 if absent. */
+static int index_of(const char *const *names, size_t count, const char *name) {
+  for (size_t i = 0; name != NULL && i < count; i++) {
+    if (strcasecmp(name, names[i]) == 0) {
+      return (int)i;
+    }
   }
-  return schema_type_names[type];
+  return -1;
+}
+
+const char *strata_schema_type_name(strata_schema_type type) {
+  return name_of(schema_type_names, COUNT_OF(schema_type_names), (int)type);
 }
 
 strata_error strata_schema_type_from_name(const char *name, strata_schema_type *out) {
-  if (name == NULL || out == NULL) {
+  int i = index_of(schema_type_names, COUNT_OF(schema_type_names), name);
+  if (i < 0 || out == NULL) {
     return STRATA_E_INVALID_ARGUMENT;
   }
-  for (size_t i = 0; i < sizeof schema_type_names / sizeof schema_type_names[0]; i++) {
-    if (strcasecmp(name, schema_type_names[i]) == 0) {
-      *out = (strata_schema_type)i;
-      return STRATA_E_OK;
-    }
-  }
-  return STRATA_E_INVALID_ARGUMENT;
+  *out = (strata_schema_type)i;
+  return STRATA_E_OK;
 }
 
 bool strata_schema_type_supported(strata_schema_type type) {
@@ -57,23 +67,16 @@ bool strata_schema_type_supported(strata_schema_type type) {
 }
 
 const char *strata_compat_level_name(strata_compat_level level) {
-  if ((int)level < 0 || (size_t)level >= sizeof level_names / sizeof level_names[0]) {
-    return NULL;
-  }
-  return level_names[level];
+  return name_of(level_names, COUNT_OF(level_names), (int)level);
 }
 
 strata_error strata_compat_level_from_name(const char *name, strata_compat_level *out) {
-  if (name == NULL || out == NULL) {
+  int i = index_of(level_names, COUNT_OF(level_names), name);
+  if (i < 0 || out == NULL) {
     return STRATA_E_INVALID_COMPATIBILITY_LEVEL;
   }
-  for (size_t i = 0; i < sizeof level_names / sizeof level_names[0]; i++) {
-    if (strcasecmp(name, level_names[i]) == 0) {
-      *out = (strata_compat_level)i;
-      return STRATA_E_OK;
-    }
-  }
-  return STRATA_E_INVALID_COMPATIBILITY_LEVEL;
+  *out = (strata_compat_level)i;
+  return STRATA_E_OK;
 }
 
 const char *strata_compat_direction_name(strata_compat_direction dir) {
