@@ -17,6 +17,7 @@ PACKAGES=(
   libclang-rt-14-dev # libFuzzer and sanitizer runtimes for clang
   libavro-dev        # avro-c: Avro parsing (compat/avro)
   libjansson-dev     # jansson: JSON
+  libsqlite3-dev     # sqlite3: the registry's embedded store (registry/store/sqlite)
   check              # Check: unit test framework (tests/unit)
   python3            # test drivers
   python3-avro       # differential oracle: avro.compatibility (tests/diff)
