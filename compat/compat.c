@@ -226,7 +226,7 @@ strata_error strata_compat_check(strata_compat_level level, const strata_schema 
         goto cleanup;
       }
       int version = versions != NULL ? versions[i] : (int)i + 1;
-      size_t before = scm_result_count(result);
+      size_t before = strata_compat_result_issue_count(result);
       scm_sink sink = {result, STRATA_DIRECTION_BACKWARD, version};
       if (old->format != candidate->format) {
         rc = scm_sink_add(&sink, "SCHEMA_TYPE_MISMATCH", "/",
@@ -248,7 +248,7 @@ strata_error strata_compat_check(strata_compat_level level, const strata_schema 
       if (rc != STRATA_E_OK) {
         goto cleanup;
       }
-      if (scm_result_count(result) > before) {
+      if (strata_compat_result_issue_count(result) > before) {
         rc = scm_result_note_failure(result, version, old->canonical);
         if (rc != STRATA_E_OK) {
           goto cleanup;

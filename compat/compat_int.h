@@ -57,8 +57,6 @@ strata_compat_result *scm_result_new(strata_compat_level level, const scm_format
 /** Records that @p version failed; only the first (newest) call is kept. */
 strata_error scm_result_note_failure(strata_compat_result *result, int version,
                                      const char *old_canonical);
-/** Number of issues recorded so far. */
-size_t scm_result_count(const strata_compat_result *result);
 
 /** The model of @p schema, for a format module reading its references. */
 const void *scm_schema_model(const strata_schema *schema);

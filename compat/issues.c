@@ -36,10 +36,6 @@ strata_compat_result *scm_result_new(strata_compat_level level, const scm_format
   return result;
 }
 
-size_t scm_result_count(const strata_compat_result *result) {
-  return result->nissues;
-}
-
 strata_error scm_result_note_failure(strata_compat_result *result, int version,
                                      const char *old_canonical) {
   if (result->has_failure) {

@@ -367,9 +367,19 @@ static void missing_union_branch(chk_ctx *ctx, const sav_node *writer_branch) {
 }
 
 /* Unqualified names equal, or the writer's full name among the reader's aliases. */
-static bool names_match(const sav_node *reader, const sav_node *writer);
+static bool names_match(const sav_node *reader, const sav_node *writer) {
+  if (strcmp(reader->name, writer->name) == 0) {
+    return true;
+  }
+  for (size_t i = 0; i < reader->naliases; i++) {
+    if (strcmp(reader->aliases[i], writer->fullname) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
 
-/* Unqualified names equal, or the writer's full name among the reader's aliases. */
+/* NAME_MISMATCH at /name unless names_match(). */
 static void check_names(chk_ctx *ctx, const sav_node *reader, const sav_node *writer) {
   if (names_match(reader, writer)) {
     return;
@@ -565,18 +575,6 @@ static bool promotable(sav_kind reader, sav_kind writer) {
   default:
     return false;
   }
-}
-
-static bool names_match(const sav_node *reader, const sav_node *writer) {
-  if (strcmp(reader->name, writer->name) == 0) {
-    return true;
-  }
-  for (size_t i = 0; i < reader->naliases; i++) {
-    if (strcmp(reader->aliases[i], writer->fullname) == 0) {
-      return true;
-    }
-  }
-  return false;
 }
 
 /* False when @p reader certainly cannot read @p writer (a non-union): its
