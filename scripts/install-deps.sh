@@ -17,6 +17,8 @@ PACKAGES=(
   libclang-rt-14-dev # libFuzzer and sanitizer runtimes for clang
   libavro-dev        # avro-c: Avro parsing (compat/avro)
   libjansson-dev     # jansson: JSON
+  libmicrohttpd-dev  # libmicrohttpd: the registry's HTTP server
+  libcurl4-openssl-dev # libcurl: tests and benchmarks drive the registry over HTTP
   libsqlite3-dev     # sqlite3: the registry's embedded store (registry/store/sqlite)
   check              # Check: unit test framework (tests/unit)
   python3            # test drivers
