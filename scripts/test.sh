@@ -2,7 +2,7 @@
 # test.sh - build and test Strata the way CI does (this is the README's test command).
 #
 # Phases, stopping at the first failure:
-#   1. install dependencies         scripts/install-deps.sh
+#   1. install dependencies         scripts/install-deps.sh, scripts/install-test-peers.sh
 #   2. build + ctest                build/        (-DSTRATA_WERROR=ON)
 #   3. sanitizer build + ctest      build-asan/   (-DSTRATA_SANITIZE=address,undefined)
 #   4. format check                 clang-format --dry-run --Werror
@@ -59,6 +59,7 @@ if [[ "${STRATA_SKIP_DEPS:-0}" == 1 ]]; then
 else
   banner "1/5 dependencies"
   "$ROOT/scripts/install-deps.sh"
+  "$ROOT/scripts/install-test-peers.sh" # the real clients tests/interop drives the registry with
   done_phase "dependencies"
 fi
 

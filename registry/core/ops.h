@@ -69,11 +69,18 @@ ix_subject *reg_subject_find(reg_registry *reg, const sn_subject *name, bool del
                              const char *display, rq_reply *reply);
 
 /**
+ * reg_subject_find() for reads: an unqualified subject (@p display does not
+ * start with ':') missing from the default context is looked up in the
+ * other contexts too, in name order (spec §4.12).
+ */
+ix_subject *reg_subject_find_read(reg_registry *reg, const sn_subject *name, bool deleted,
+                                  const char *display, rq_reply *reply);
+
+/**
  * Finds version @p version (-1: newest live) of @p subject; a soft-deleted
  * version only with @p deleted. Fills 40402 on a miss.
  */
-ix_version *reg_version_find(ix_subject *subject, int32_t version, bool deleted,
-                             rq_reply *reply);
+ix_version *reg_version_find(ix_subject *subject, int32_t version, bool deleted, rq_reply *reply);
 
 /** The effective config of (context, subject) (subject NULL: the context level), a new object
  * that always holds "compatibilityLevel". */
@@ -119,13 +126,13 @@ json_t *cf_merge(const json_t *base, const json_t *top);
 /** A schema from a request, parsed and resolved against the index. */
 typedef struct reg_candidate {
   strata_schema_type type;
-  strata_schema *schema;      /**< parsed; owned */
-  strata_schema **deps;       /**< parsed reference closure; owned */
+  strata_schema *schema; /**< parsed; owned */
+  strata_schema **deps;  /**< parsed reference closure; owned */
   size_t ndeps;
-  ix_ref *refs;               /**< resolved references (concrete versions); owned */
+  ix_ref *refs; /**< resolved references (concrete versions); owned */
   size_t nrefs;
-  json_t *metadata;           /**< request metadata, normal form; owned, may be NULL */
-  json_t *rule_set;           /**< request rule set, normal form; owned, may be NULL */
+  json_t *metadata; /**< request metadata, normal form; owned, may be NULL */
+  json_t *rule_set; /**< request rule set, normal form; owned, may be NULL */
 } reg_candidate;
 
 /**

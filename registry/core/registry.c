@@ -53,8 +53,7 @@ strata_error reg_registry_open(const reg_options *opts, reg_registry **out, char
   if (opts->default_compatibility != NULL &&
       strata_compat_level_from_name(opts->default_compatibility, &reg->default_level) !=
           STRATA_E_OK) {
-    snprintf(err, errlen, "invalid default compatibility level '%s'",
-             opts->default_compatibility);
+    snprintf(err, errlen, "invalid default compatibility level '%s'", opts->default_compatibility);
     rc = STRATA_E_INVALID_ARGUMENT;
     goto cleanup;
   }
@@ -118,9 +117,13 @@ size_t reg_registry_schema_count(reg_registry *reg) {
   return n;
 }
 
-void reg_read_begin(reg_registry *reg) { pthread_rwlock_rdlock(&reg->lock); }
+void reg_read_begin(reg_registry *reg) {
+  pthread_rwlock_rdlock(&reg->lock);
+}
 
-void reg_read_end(reg_registry *reg) { pthread_rwlock_unlock(&reg->lock); }
+void reg_read_end(reg_registry *reg) {
+  pthread_rwlock_unlock(&reg->lock);
+}
 
 bool reg_write(reg_registry *reg, wr_job_fn fn, void *arg, rq_reply *reply) {
   char err[256] = "";
@@ -162,7 +165,8 @@ bool reg_version_parse(const char *text, int32_t *out, rq_reply *reply) {
   char *end = NULL;
   errno = 0;
   long long v = len > 0 && len < 20 ? strtoll(s, &end, 10) : 0;
-  if (len > 0 && len < 20 && errno == 0 && end == s + len && (v == -1 || (v >= 1 && v <= INT32_MAX))) {
+  if (len > 0 && len < 20 && errno == 0 && end == s + len &&
+      (v == -1 || (v >= 1 && v <= INT32_MAX))) {
     *out = (int32_t)v;
     return true;
   }
@@ -177,18 +181,45 @@ char *reg_subject_qualified(const ix_subject *subject) {
   return sn_qualify(subject->ctx->name, subject->name);
 }
 
-ix_subject *reg_subject_find(reg_registry *reg, const sn_subject *name, bool deleted,
-                             const char *display, rq_reply *reply) {
-  ix_subject *subject = ix_subject_get(ix_context_get(&reg->ix, name->context), name->name);
+/* The subject @p name of @p context if it has versions (any with @p deleted, else live). */
+static ix_subject *subject_with_versions(reg_registry *reg, const char *context, const char *name,
+                                         bool deleted) {
+  ix_subject *subject = ix_subject_get(ix_context_get(&reg->ix, context), name);
   if (subject != NULL && (deleted ? subject->nversions > 0 : ix_latest_live(subject) != NULL)) {
     return subject;
   }
-  rq_fail(reply, STRATA_E_SUBJECT_NOT_FOUND, "Subject '%s' not found.", display);
   return NULL;
 }
 
-ix_version *reg_version_find(ix_subject *subject, int32_t version, bool deleted,
-                             rq_reply *reply) {
+ix_subject *reg_subject_find(reg_registry *reg, const sn_subject *name, bool deleted,
+                             const char *display, rq_reply *reply) {
+  ix_subject *subject = subject_with_versions(reg, name->context, name->name, deleted);
+  if (subject == NULL) {
+    rq_fail(reply, STRATA_E_SUBJECT_NOT_FOUND, "Subject '%s' not found.", display);
+  }
+  return subject;
+}
+
+ix_subject *reg_subject_find_read(reg_registry *reg, const sn_subject *name, bool deleted,
+                                  const char *display, rq_reply *reply) {
+  ix_subject *subject = subject_with_versions(reg, name->context, name->name, deleted);
+  if (subject == NULL && display != NULL && display[0] != ':' &&
+      strcmp(name->context, SN_DEFAULT_CONTEXT) == 0) {
+    HM_FOREACH(&reg->ix.contexts, slot) {
+      ix_context *ctx = slot->value;
+      ix_subject *s = subject_with_versions(reg, ctx->name, name->name, deleted);
+      if (s != NULL && (subject == NULL || strcmp(ctx->name, subject->ctx->name) < 0)) {
+        subject = s;
+      }
+    }
+  }
+  if (subject == NULL) {
+    rq_fail(reply, STRATA_E_SUBJECT_NOT_FOUND, "Subject '%s' not found.", display);
+  }
+  return subject;
+}
+
+ix_version *reg_version_find(ix_subject *subject, int32_t version, bool deleted, rq_reply *reply) {
   ix_version *v = version == -1 ? ix_latest_live(subject) : ix_version_get(subject, version);
   if (v != NULL && (!v->deleted || deleted)) {
     return v;

@@ -56,12 +56,12 @@ void h_config_get(reg_registry *reg, const rq_request *req, rq_reply *reply) {
   json_t **slot = config_slot(reg, &target, false);
   bool top = req->subject == NULL || strcmp(target.context, SN_DEFAULT_CONTEXT) == 0 ||
              target.name[0] == '\0';
-  if (slot != NULL && *slot != NULL) {
-    rq_set_json(reply, render_with_level(reg, *slot));
-  } else if (to_global) {
+  if (to_global) {
     json_t *effective = reg_config_effective(reg, target.context, target.name);
     rq_set_json(reply, render_with_level(reg, effective));
     json_decref(effective);
+  } else if (slot != NULL && *slot != NULL) {
+    rq_set_json(reply, render_with_level(reg, *slot));
   } else if (top && target.name[0] == '\0') {
     rq_set_json(reply, render_with_level(reg, NULL));
   } else {

@@ -321,7 +321,9 @@ void h_schemas_list(reg_registry *reg, const rq_request *req, rq_reply *reply) {
       }
     }
   }
-  qsort(items, n, sizeof *items, compare_listed);
+  if (n > 1) {
+    qsort(items, n, sizeof *items, compare_listed);
+  }
   sjw_buf buf = SJW_BUF_INIT;
   sjw_putc(&buf, '[');
   for (size_t i = 0; i < n; i++) {

@@ -50,7 +50,7 @@ cleanup:
 static ix_version *find_version(reg_registry *reg, const rq_request *req, const sn_subject *name,
                                 int32_t version, bool deleted, ix_subject **subject_out,
                                 rq_reply *reply) {
-  ix_subject *subject = reg_subject_find(reg, name, deleted, req->subject, reply);
+  ix_subject *subject = reg_subject_find_read(reg, name, deleted, req->subject, reply);
   *subject_out = subject;
   return subject != NULL ? reg_version_find(subject, version, deleted, reply) : NULL;
 }
@@ -180,9 +180,10 @@ static bool effective_contract(register_job *job, ix_subject *subject, bool impo
     rs = ct_rule_set_merge(next, json_object_get(config, "overrideRuleSet"), &nomem);
     json_decref(next);
   }
-  /* confluent:version follows the version when the request pinned one or it is already there. */
-  if ((job->req->has_version && job->req->version > 0) ||
-      ct_metadata_property(md, "confluent:version") != NULL) {
+  /* confluent:version follows the version when the request pinned one or it is already there;
+   * IMPORT stores what it is given. */
+  if (!import && ((job->req->has_version && job->req->version > 0) ||
+                  ct_metadata_property(md, "confluent:version") != NULL)) {
     char text[16];
     snprintf(text, sizeof text, "%d", (int)new_version);
     json_t *next = ct_metadata_with_property(md, "confluent:version", text);

@@ -125,8 +125,9 @@ void h_subject_lookup(reg_registry *reg, const rq_request *req, rq_reply *reply)
     goto cleanup;
   }
   reg_read_begin(reg);
-  ix_subject *subject = reg_subject_find(reg, &name, deleted, req->subject, reply);
-  if (subject != NULL && reg_candidate_parse(reg, name.context, &body, NULL, &candidate, reply)) {
+  ix_subject *subject = reg_subject_find_read(reg, &name, deleted, req->subject, reply);
+  if (subject != NULL &&
+      reg_candidate_parse(reg, subject->ctx->name, &body, NULL, &candidate, reply)) {
     metadata = ct_dump(candidate.metadata);
     rule_set = ct_dump(candidate.rule_set);
     const ix_version *found = NULL;

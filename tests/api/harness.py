@@ -179,11 +179,11 @@ class Server:
     """One strata-registry process with its own temporary data directory."""
 
     def __init__(self, binary, extra_args=()):
-        self.binary = binary
+        self.binary = os.path.abspath(binary)
         self.dir = tempfile.mkdtemp(prefix="strata-api-")
         self.db = os.path.join(self.dir, "strata.db")
         self.stderr_path = os.path.join(self.dir, "stderr.log")
-        self.args = [binary, "--listen", "127.0.0.1:0", "--data", self.db] + list(extra_args)
+        self.args = [self.binary, "--listen", "127.0.0.1:0", "--data", self.db] + list(extra_args)
         self.stdout_lines = []
         self.proc = None
         self.port = None
@@ -411,7 +411,7 @@ def main(namespace):
     if len(sys.argv) < 2:
         print("usage: %s /path/to/strata-registry [test_name...]" % sys.argv[0], file=sys.stderr)
         sys.exit(2)
-    binary = sys.argv[1]
+    binary = os.path.abspath(sys.argv[1])  # the server runs in its temporary directory
     only = set(sys.argv[2:])
     tests = [(n, f) for n, f in namespace.items()
              if n.startswith("test_") and callable(f) and (not only or n in only)]

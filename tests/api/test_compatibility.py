@@ -6,7 +6,8 @@ from harness import q, record, compact, expect_equal, expect_true, expect_keys
 
 LEVELS = ("NONE", "BACKWARD", "FORWARD", "FULL", "BACKWARD_TRANSITIVE", "FORWARD_TRANSITIVE",
           "FULL_TRANSITIVE")
-INCOMPATIBLE_PREFIX = 'Schema being registered is incompatible with an earlier schema for subject "%s", details: ['
+INCOMPATIBLE_PREFIX = ('Schema being registered is incompatible with an earlier schema for '
+                       'subject "%s", details: [')
 
 
 class S:

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Config: global and subject-level compatibility settings (spec §2.6, §2.7, §3.5, §4.8)."""
 import harness
-from harness import q, record, compact, expect_equal, expect_true, expect_keys
+from harness import q, record, compact, expect_equal, expect_keys
 
 INVALID_LEVEL = ("Invalid compatibility level. Valid values are none, backward, forward, full, "
                  "backward_transitive, forward_transitive, and full_transitive")
@@ -56,6 +56,7 @@ def test_all_levels_accepted(t):
             t.get("/config/%s" % q(s)).expect(200, {"compatibilityLevel": level})
 
 
+@harness.fresh_server()
 def test_invalid_level_42203(t):
     s = t.subj()
     for bad in ("SIDEWAYS", "", "BACKWARDS", "full transitive"):
@@ -81,6 +82,25 @@ def test_subject_config_lifecycle(t):
     t.delete("/config/%s" % q(s)).expect_error(404, 40401, "Subject '%s' not found." % s)
 
 
+def test_subject_config_survives_soft_delete(t):
+    s = t.subj()
+    t.register(s, rec(t, ("a", "string")))
+    t.put("/config/%s" % q(s), {"compatibility": "FULL"}).expect(200, {"compatibility": "FULL"})
+    # [8.1+] a soft delete keeps the subject-level config, a permanent delete removes it.
+    t.delete("/subjects/%s" % q(s)).expect(200, [1])
+    t.get("/config/%s" % q(s)).expect(200, {"compatibilityLevel": "FULL"})
+    t.delete("/subjects/%s?permanent=true" % q(s)).expect(200, [1])
+    t.get("/config/%s" % q(s)).expect_error(404, 40408)
+    # The same when the last version goes by a version delete.
+    s2 = t.subj()
+    t.register(s2, rec(t, ("a", "string")))
+    t.put("/config/%s" % q(s2), {"compatibility": "NONE"}).expect(200)
+    t.delete("/subjects/%s/versions/1" % q(s2)).expect(200, 1)
+    t.get("/config/%s" % q(s2)).expect(200, {"compatibilityLevel": "NONE"})
+    t.delete("/subjects/%s/versions/1?permanent=true" % q(s2)).expect(200, 1)
+    t.get("/config/%s" % q(s2)).expect_error(404, 40408)
+
+
 def test_subject_config_governs_registration(t):
     s = t.subj()
     t.register(s, rec(t, ("a", "string")))
@@ -90,8 +110,10 @@ def test_subject_config_governs_registration(t):
     r = t.register(s, rec(t, ("a", "string"), ("b", "int")))
     expect_equal(r, r.data["version"], 2, "registered under NONE")
     # FORWARD: dropping a field without default breaks old readers.
-    t.put("/config/%s" % q(s), {"compatibility": "FORWARD"}).expect(200, {"compatibility": "FORWARD"})
-    t.post("/subjects/%s/versions" % q(s), {"schema": rec(t, ("b", "int"))}).expect_error(409, 40901)
+    t.put("/config/%s" % q(s), {"compatibility": "FORWARD"}).expect(
+        200, {"compatibility": "FORWARD"})
+    t.post("/subjects/%s/versions" % q(s), {"schema": rec(t, ("b", "int"))}).expect_error(
+        409, 40901)
 
 
 @harness.fresh_server()
@@ -140,6 +162,14 @@ def test_subject_config_without_level(t):
     r = t.get("/config/%s" % q(s)).expect(200)
     expect_equal(r, r.data, {"compatibilityLevel": "BACKWARD", "normalize": True},
                  "a config created without a level reports the server default")
+
+
+@harness.fresh_server()
+def test_default_context_subject_is_global(t):
+    # {s} equal to the default context (":.:") acts on the global config (§3.5).
+    t.put("/config/%s" % q(":.:"), {"compatibility": "NONE"}).expect(200, {"compatibility": "NONE"})
+    t.get("/config").expect(200, {"compatibilityLevel": "NONE"})
+    t.get("/config/%s" % q(":.:")).expect(200, {"compatibilityLevel": "NONE"})
 
 
 @harness.fresh_server()

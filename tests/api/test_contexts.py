@@ -69,7 +69,24 @@ def test_register_under_context_prefix(t):
     t.get("/subjects").expect(200, [":.team-b:billing"])
     r = t.get("/subjects/%s/versions/latest" % q(":.team-b:billing")).expect(200)
     expect_equal(r, r.data["subject"], ":.team-b:billing", "qualified subject")
-    t.get("/subjects/billing/versions").expect_error(404, 40401)
+
+
+# An unqualified subject missing in the default context is searched in the others (§3.3, §4.12).
+
+@harness.fresh_server()
+def test_unqualified_get_version_searches_contexts(t):
+    t.register(":.team-c:billing", rec(t, "B"))
+    r = t.get("/subjects/billing/versions/1").expect(200)
+    expect_equal(r, [r.data["subject"], r.data["id"]], [":.team-c:billing", 1], "found in .team-c")
+    r = t.get("/subjects/billing/versions/latest").expect(200)
+    expect_equal(r, r.data["subject"], ":.team-c:billing", "latest found in .team-c")
+
+
+@harness.fresh_server()
+def test_unqualified_lookup_searches_contexts(t):
+    t.register(":.team-c:billing", rec(t, "B"))
+    r = t.post("/subjects/billing", {"schema": rec(t, "B")}).expect(200)
+    expect_equal(r, [r.data["subject"], r.data["id"]], [":.team-c:billing", 1], "lookup")
 
 
 @harness.fresh_server()
@@ -87,7 +104,8 @@ def test_contexts_listing(t):
 def test_delete_context(t):
     s = ":.gone:x"
     t.register(s, rec(t, "G"))
-    t.delete("/contexts/.gone").expect_error(422, 42211, "The specified context ':.gone:' is not empty.")
+    t.delete("/contexts/.gone").expect_error(
+        422, 42211, "The specified context ':.gone:' is not empty.")
     t.delete("/subjects/%s" % q(s)).expect(200, [1])
     # Soft-deleted subjects still count.
     t.delete("/contexts/.gone").expect_error(422, 42211)

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Data contracts: metadata and rule sets on versions and configs (spec §2.10, §2.11, §4.3, §5)."""
+"""Data contracts: metadata and rule sets on versions and configs
+(spec §2.10, §2.11, §4.3, §5)."""
 import harness
 from harness import q, record, compact, expect_equal, expect_true, expect_keys
 
@@ -112,6 +113,25 @@ def test_metadata_only_update(t):
     expect_equal(r, r.data.get("metadata"), {"properties": {"owner": "carol"}}, "new metadata")
 
 
+def test_confluent_version_property(t):
+    s = t.subj()
+    # §5: an explicit version is recorded as the confluent:version property...
+    t.register(s, evolve(t, 1), version=1, metadata={"properties": {"owner": "alice"}})
+    r = version(t, s, 1)
+    expect_equal(r, r.data.get("metadata"),
+                 {"properties": {"confluent:version": "1", "owner": "alice"}}, "metadata of v1")
+    # ...and kept equal to the version when the (inherited) metadata already has it.
+    t.register(s, evolve(t, 2))
+    r = version(t, s, 2)
+    expect_equal(r, r.data.get("metadata"),
+                 {"properties": {"confluent:version": "2", "owner": "alice"}}, "metadata of v2")
+    # Without it nothing is added.
+    s2 = t.subj()
+    t.register(s2, evolve(t, 1), metadata={"properties": {"owner": "bob"}})
+    r = version(t, s2, 1)
+    expect_equal(r, r.data.get("metadata"), {"properties": {"owner": "bob"}}, "no version given")
+
+
 def test_config_default_and_override_metadata(t):
     s = t.subj()
     t.put("/config/%s" % q(s), {
@@ -141,7 +161,8 @@ def test_invalid_ruleset_42210(t):
     t.post(P, {"schema": evolve(t, 1), "ruleSet": rules({"type": "CEL", "expr": "true"})}
            ).expect_error(422, 42210, "Missing rule name")
     t.post(P, {"schema": evolve(t, 1), "ruleSet": rules(
-        {"name": "r", "type": "CEL", "expr": "true"}, {"name": "r", "type": "CEL", "expr": "false"})}
+        {"name": "r", "type": "CEL", "expr": "true"},
+        {"name": "r", "type": "CEL", "expr": "false"})}
     ).expect_error(422, 42210, "Found rule with duplicate name 'r'")
     t.post(P, {"schema": evolve(t, 1), "ruleSet": rules(
         {"name": "m", "type": "JSONATA", "mode": "WRITE", "expr": "$"}, kind="migrationRules")}

@@ -95,33 +95,46 @@ def test_subject_mode(t):
     t.get("/mode/%s?defaultToGlobal=true" % q(other)).expect(200, {"mode": "READONLY"})
 
 
+def test_subject_mode_survives_soft_delete(t):
+    s = t.subj()
+    t.register(s, evolve(t, 1))
+    t.put("/mode/%s" % q(s), {"mode": "READONLY"}).expect(200)
+    t.put("/mode/%s" % q(s), {"mode": "READWRITE"}).expect(200)
+    t.delete("/subjects/%s" % q(s)).expect(200, [1])
+    t.get("/mode/%s" % q(s)).expect(200, {"mode": "READWRITE"})
+    t.delete("/subjects/%s?permanent=true" % q(s)).expect(200, [1])
+    t.get("/mode/%s" % q(s)).expect_error(404, 40409)
+
+
 @harness.fresh_server()
 def test_import_mode(t):
     s, s2 = t.subj("a"), t.subj("b")
     t.put("/mode", {"mode": "IMPORT"}).expect(200, {"mode": "IMPORT"})
     # IMPORT requires an explicit id.
     t.post("/subjects/%s/versions" % q(s), {"schema": evolve(t, 1)}).expect_error(422, 42205)
-    r = t.register(s, evolve(t, 1), id=100, version=5)
-    expect_equal(r, [r.data["id"], r.data.get("version")], [100, 5], "explicit id and version")
+    r = t.register(s, evolve(t, 1), id=100)
+    expect_equal(r, [r.data["id"], r.data.get("version")], [100, 1], "explicit id")
     # Versions may have gaps; compatibility is not checked (b without default).
-    r = t.register(s, rec(t, ("a", "string"), ("b", "int")), id=101, version=9)
-    expect_equal(r, [r.data["id"], r.data.get("version")], [101, 9], "gap and incompatible")
-    t.get("/subjects/%s/versions" % q(s)).expect(200, [5, 9])
+    r = t.register(s, rec(t, ("a", "string"), ("b", "int")), id=101, version=5)
+    expect_equal(r, [r.data["id"], r.data.get("version")], [101, 5], "gap and incompatible")
+    t.get("/subjects/%s/versions" % q(s)).expect(200, [1, 5])
     r = t.get("/subjects/%s/versions/5" % q(s)).expect(200)
-    expect_equal(r, [r.data["id"], r.data["schema"]], [100, evolve(t, 1)], "imported version 5")
+    expect_equal(r, [r.data["id"], r.data["schema"]], [101, rec(t, ("a", "string"), ("b", "int"))],
+                 "imported version 5")
     # An explicit id with different content is refused; the same content is fine.
-    t.post("/subjects/%s/versions" % q(s2), {"schema": evolve(t, 3), "id": 100,
-                                             "version": 1}).expect_error(422, 42205)
-    r = t.register(s2, evolve(t, 1), id=100, version=1)
+    t.post("/subjects/%s/versions" % q(s2), {"schema": evolve(t, 3), "id": 100}).expect_error(
+        422, 42205, "Overwrite new schema with id 100 in context  is not permitted.")
+    r = t.register(s2, evolve(t, 1), id=100)
     expect_equal(r, [r.data["id"], r.data.get("version")], [100, 1], "same content, same id")
-    # Without a version the next one is used.
     r = t.register(s2, evolve(t, 2), id=102)
     expect_equal(r, [r.data["id"], r.data.get("version")], [102, 2], "version defaults to next")
-    t.get("/schemas/ids/101").expect(200)
+    t.get("/schemas/ids/%d/versions" % 100).expect(
+        200, sorted([{"subject": s, "version": 1}, {"subject": s2, "version": 1}],
+                    key=lambda x: x["subject"]))
     # Back to READWRITE: ids continue after the largest imported one.
     t.put("/mode", {"mode": "READWRITE"}).expect(200)
     r = t.register(s, rec(t, ("a", "string"), ("b", "int"), ("c", "int", 0)))
-    expect_equal(r, r.data.get("version"), 10, "version after the imported ones")
+    expect_equal(r, r.data.get("version"), 6, "version after the imported ones")
     expect_true(r, r.data["id"] > 102, "new id above the imported ids")
     t.post("/subjects/%s/versions" % q(s), {"schema": evolve(t, 4), "id": 500}).expect_error(
         422, 42205)

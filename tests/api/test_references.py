@@ -116,8 +116,28 @@ def test_delete_protection(t):
     # ...but still blocks the permanent delete.
     t.delete("/subjects/%s/versions/1?permanent=true" % q(inner_s)).expect_error(422, 42206, msg)
     t.delete("/subjects/%s?permanent=true" % q(inner_s)).expect_error(422, 42206)
+    # referencedby still finds the soft-deleted target; its referrer only with deleted=true.
+    outer_id = t.get("/subjects/%s/versions/1?deleted=true" % q(outer_s)).expect(200).data["id"]
+    t.get("/subjects/%s/versions/1/referencedby" % q(inner_s)).expect(200, [])
+    t.get("/subjects/%s/versions/1/referencedby?deleted=true" % q(inner_s)).expect(200, [outer_id])
     t.delete("/subjects/%s?permanent=true" % q(outer_s)).expect(200, [1])
     t.delete("/subjects/%s/versions/1?permanent=true" % q(inner_s)).expect(200, 1)
+
+
+def test_resolved_format_inlines_references(t):
+    rf, inner_s, _ = setup(t)
+    outer_s = t.subj("outer")
+    sid = t.register_id(outer_s, rf.outer, references=ref(rf, inner_s, 1))
+    for path in ("/schemas/ids/%d?format=resolved" % sid,
+                 "/subjects/%s/versions/1?format=resolved" % q(outer_s)):
+        r = t.get(path).expect(200)
+        schema = json.loads(r.data["schema"])
+        ftype = schema["fields"][0]["type"]
+        expect_true(r, isinstance(ftype, dict) and ftype.get("type") == "record" and
+                    ftype.get("name") in ("Inner", rf.inner_name),
+                    "the referenced record is inlined with format=resolved")
+    r = t.get("/schemas/ids/%d?format=unknown-format" % sid).expect(200)
+    expect_equal(r, r.data["schema"], rf.outer, "unknown formats fall back to the canonical text")
 
 
 def test_reference_to_soft_deleted_target(t):

@@ -31,7 +31,8 @@ def test_list_filters(t):
     expect_true(r, live in r.data and half in r.data and gone not in r.data,
                 "unfiltered list: live subjects only")
     expect_true(r, r.data == sorted(r.data), "list sorted")
-    t.get("/subjects?offset=1&limit=1&deleted=true&" + P).expect(200, sorted([live, gone, half])[1:2])
+    t.get("/subjects?offset=1&limit=1&deleted=true&" + P).expect(
+        200, sorted([live, gone, half])[1:2])
     # Hard-deleted subjects never appear.
     t.delete("/subjects/%s?permanent=true" % q(gone)).expect(200, [1])
     t.get("/subjects?deleted=true&" + P).expect(200, sorted([live, half]))

@@ -39,6 +39,7 @@ import random
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -147,11 +148,19 @@ class Server:
         return "server stderr (last %d lines):\n  %s" % (len(lines), "\n  ".join(lines))
 
 
+class NoDelayConnection(http.client.HTTPConnection):
+    """An HTTP connection with Nagle's algorithm off, as real clients use."""
+
+    def connect(self):
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 class Client:
     """A keep-alive JSON client (one connection)."""
 
     def __init__(self, port, timeout=15.0):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        self.conn = NoDelayConnection("127.0.0.1", port, timeout=timeout)
 
     def call(self, method, path, body=None):
         data = None
