@@ -186,6 +186,10 @@ const char *strata_schema_canonical(const strata_schema *schema) {
   return schema->canonical;
 }
 
+char *strata_schema_resolved_text(const strata_schema *schema) {
+  return schema->format->resolved != NULL ? schema->format->resolved(schema->model) : NULL;
+}
+
 const char *strata_schema_normal_form(const strata_schema *schema) {
   return schema->normal_form;
 }

@@ -35,6 +35,9 @@ typedef struct scm_format {
   void (*free_model)(void *model);
   /** The registry's canonical text: a new string, NULL when out of memory. */
   char *(*canonical)(const void *model);
+  /** The canonical text with referenced types written out in full: a new string; NULL fn when
+   * the format has no such form. */
+  char *(*resolved)(const void *model);
   /** The normal form for fingerprints: a new string; NULL fn when the format has none. */
   char *(*normal_form)(const void *model);
   /** Records in @p sink what breaks when @p new_model and @p old_model meet in @p dir. */

@@ -16,7 +16,11 @@
 #define JS_INT_MAX 2147483647LL
 
 /* What the depth scan found. */
-typedef enum js_scan { JS_SCAN_OK, JS_SCAN_EMPTY, JS_SCAN_TOO_DEEP } js_scan;
+typedef enum js_scan {
+  JS_SCAN_OK,
+  JS_SCAN_EMPTY,
+  JS_SCAN_TOO_DEEP
+} js_scan;
 
 /*
  * Scans @p len bytes for the deepest nesting of '[' and '{' outside strings.
@@ -56,7 +60,9 @@ static js_scan js_scan_depth(const char *text, size_t len) {
       break;
     case ']':
     case '}':
-      depth--;
+      if (depth > 0) {
+        depth--;
+      }
       break;
     default:
       any = true;
@@ -141,8 +147,8 @@ static json_t *js_member(json_t *obj, const char *field, json_type type, const c
   if (value == NULL || json_is_null(value)) {
     return NULL;
   }
-  bool match = json_typeof(value) == type ||
-               (type == JSON_TRUE && json_typeof(value) == JSON_FALSE);
+  bool match =
+      json_typeof(value) == type || (type == JSON_TRUE && json_typeof(value) == JSON_FALSE);
   if (!match) {
     js_wrong_type(reply, field, expected, value);
     *ok = false;
@@ -155,8 +161,8 @@ static json_t *js_member(json_t *obj, const char *field, json_type type, const c
  * An int-range integer member @p key, named @p field in messages: stores it
  * and sets *has; false (reply filled) on a bad value.
  */
-static bool js_int_member(json_t *obj, const char *key, const char *field, bool *has,
-                          int64_t *out, rq_reply *reply) {
+static bool js_int_member(json_t *obj, const char *key, const char *field, bool *has, int64_t *out,
+                          rq_reply *reply) {
   *has = false;
   *out = 0;
   json_t *value = json_object_get(obj, key);

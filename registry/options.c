@@ -50,9 +50,8 @@ static const opt_def opt_defs[OPT__COUNT] = {
                      "HTTP worker threads (default: the number of CPUs)"},
     [OPT_CLUSTER_ID] = {"cluster-id", "STRATA_CLUSTER_ID", "ID", "strata",
                         "cluster id reported by GET /v1/metadata/id"},
-    [OPT_DEFAULT_COMPATIBILITY] = {"default-compatibility", "STRATA_DEFAULT_COMPATIBILITY",
-                                   "LEVEL", "BACKWARD",
-                                   "compatibility level used when none is configured"},
+    [OPT_DEFAULT_COMPATIBILITY] = {"default-compatibility", "STRATA_DEFAULT_COMPATIBILITY", "LEVEL",
+                                   "BACKWARD", "compatibility level used when none is configured"},
 };
 
 /** A value and where it came from ("--listen", "STRATA_LISTEN", "file.conf:3", "default"). */
@@ -264,7 +263,9 @@ static bool opt_parse_threads(const char *text, unsigned *out) {
   return true;
 }
 
-static char *opt_dup_or_null(const char *s) { return s != NULL ? strdup(s) : NULL; }
+static char *opt_dup_or_null(const char *s) {
+  return s != NULL ? strdup(s) : NULL;
+}
 
 /* Validates the final value of option @p id into @p out; false after reporting. */
 static bool opt_apply(int id, const opt_value *v, opt_options *out, FILE *err) {
@@ -317,8 +318,8 @@ static bool opt_apply(int id, const opt_value *v, opt_options *out, FILE *err) {
     break;
   }
   if (!ok) {
-    fprintf(err, "strata-registry: invalid value \"%s\" for %s (%s): %s\n", text,
-            opt_defs[id].name, v->source, what);
+    fprintf(err, "strata-registry: invalid value \"%s\" for %s (%s): %s\n", text, opt_defs[id].name,
+            v->source, what);
   }
   return ok;
 }

@@ -97,7 +97,9 @@ typedef struct srt_ctx {
   bool qualify;
 } srt_ctx;
 
-size_t srt_route_count(void) { return SRT_NROUTES; }
+size_t srt_route_count(void) {
+  return SRT_NROUTES;
+}
 
 void srt_route_at(size_t i, rq_method *method, const char **pattern, h_handler *handler) {
   *method = srt_routes[i].method;
@@ -105,7 +107,9 @@ void srt_route_at(size_t i, rq_method *method, const char **pattern, h_handler *
   *handler = srt_routes[i].handler;
 }
 
-size_t srt_scratch_size(size_t path_len) { return 3 * path_len + 32; }
+size_t srt_scratch_size(size_t path_len) {
+  return 3 * path_len + 32;
+}
 
 bool srt_method_from_name(const char *name, rq_method *out) {
   if (strcmp(name, "GET") == 0) {
@@ -135,7 +139,12 @@ static int srt_hex(char c) {
   return -1;
 }
 
-bool srt_decode(const char *in, size_t len, bool plus_is_space, char *out, size_t *out_len) {
+/*
+ * Percent-decodes as srt_decode() does; a decoded NUL fails unless @p had_nul
+ * is given, which is then set (the output is cut at the NUL).
+ */
+static bool srt_decode_ex(const char *in, size_t len, bool plus_is_space, char *out,
+                          size_t *out_len, bool *had_nul) {
   size_t o = 0;
   for (size_t i = 0; i < len; i++) {
     char c = in[i];
@@ -154,13 +163,20 @@ bool srt_decode(const char *in, size_t len, bool plus_is_space, char *out, size_
       c = ' ';
     }
     if (c == '\0') {
-      return false;
+      if (had_nul == NULL) {
+        return false;
+      }
+      *had_nul = true;
     }
     out[o++] = c;
   }
   out[o] = '\0';
   *out_len = o;
   return true;
+}
+
+bool srt_decode(const char *in, size_t len, bool plus_is_space, char *out, size_t *out_len) {
+  return srt_decode_ex(in, len, plus_is_space, out, out_len, NULL);
 }
 
 bool srt_parse_int64(const char *text, int64_t *out) {
@@ -204,13 +220,16 @@ static bool srt_seg_is(srt_seg seg, const char *literal) {
   return seg.n == n && memcmp(seg.p, literal, n) == 0;
 }
 
-/* Decodes a path segment into the scratch; NULL when it is empty or does not decode. */
-static char *srt_decode_seg(srt_scratch *s, srt_seg seg, size_t *len) {
+/*
+ * Decodes a path segment into the scratch; NULL when it is empty or does not
+ * decode. A decoded NUL fails too, unless @p had_nul is given (see srt_decode_ex()).
+ */
+static char *srt_decode_seg(srt_scratch *s, srt_seg seg, size_t *len, bool *had_nul) {
   if (seg.n == 0 || s->cap - s->used < seg.n + 1) {
     return NULL;
   }
   char *out = s->base + s->used;
-  if (!srt_decode(seg.p, seg.n, false, out, len)) {
+  if (!srt_decode_ex(seg.p, seg.n, false, out, len, had_nul)) {
     return NULL;
   }
   s->used += *len + 1;
@@ -245,7 +264,7 @@ static char *srt_concat(srt_scratch *s, const char *a, const char *b, const char
  * the parameters into @p out. Returns false when the route does not match.
  */
 static bool srt_bind(const char *pattern, const srt_seg *segs, size_t nsegs, const srt_ctx *ctx,
-                     srt_scratch *s, srt_result *out) {
+                     srt_scratch *s, srt_result *out, bool *nul_subject) {
   const char *p = pattern + 1; /* after the leading '/' */
   size_t i = 0;
   /* First the shape: literals, the segment count and non-empty parameters. */
@@ -272,17 +291,19 @@ static bool srt_bind(const char *pattern, const srt_seg *segs, size_t nsegs, con
     return false;
   }
   /* Then the parameters. */
+  memset(out, 0, sizeof *out);
   i = 0;
   for (const char *q = p; *q != '\0'; i++) {
     const char *end = strchr(q, '/');
     size_t n = end != NULL ? (size_t)(end - q) : strlen(q);
     if (q[0] == '{') {
       size_t len = 0;
-      char *value = srt_decode_seg(s, segs[i], &len);
+      bool is_subject = srt_token_is(q, n, "{subject}");
+      char *value = srt_decode_seg(s, segs[i], &len, is_subject ? nul_subject : NULL);
       if (value == NULL) {
         return false;
       }
-      if (srt_token_is(q, n, "{subject}")) {
+      if (is_subject) {
         if (ctx->qualify && value[0] != ':') {
           value = srt_concat(s, ":", ctx->name, ":", value);
           if (value == NULL) {
@@ -317,12 +338,16 @@ static srt_status srt_match_table(const srt_seg *segs, size_t nsegs, bool method
   bool path_known = false;
   size_t mark = s->used;
   for (size_t r = 0; r < SRT_NROUTES; r++) {
-    srt_result candidate = {0};
+    srt_result candidate;
+    bool nul_subject = false;
     s->used = mark;
-    if (!srt_bind(srt_routes[r].pattern, segs, nsegs, ctx, s, &candidate)) {
+    if (!srt_bind(srt_routes[r].pattern, segs, nsegs, ctx, s, &candidate, &nul_subject)) {
       continue;
     }
     if (method_known && srt_routes[r].method == method) {
+      if (nul_subject) {
+        return SRT_INVALID_SUBJECT;
+      }
       candidate.handler = srt_routes[r].handler;
       candidate.method = method;
       *out = candidate;
@@ -391,7 +416,7 @@ srt_status srt_match(const char *method, const char *path, char *scratch, size_t
   srt_ctx ctx = {NULL, false};
   if (nsegs >= 2 && srt_seg_is(segs[0], "contexts")) {
     size_t raw_len = 0;
-    char *raw = srt_decode_seg(&s, segs[1], &raw_len);
+    char *raw = srt_decode_seg(&s, segs[1], &raw_len, NULL);
     if (raw == NULL) {
       return SRT_NOT_FOUND;
     }

@@ -9,7 +9,9 @@
  * Path rules (the Confluent registry's, on Jersey):
  *   - the path is split on '/', then each parameter segment is percent-decoded
  *     exactly once: "%2F" inside a segment is part of the value, "+" stays "+";
- *     an invalid escape or a decoded NUL makes the route not match (404);
+ *     an invalid escape or a decoded NUL makes the route not match (404),
+ *     except a NUL in {subject}: the route matches and the subject is invalid
+ *     (422, 42208, as Confluent's subject validation answers control characters);
  *   - one trailing slash is tolerated ("/subjects/" is "/subjects");
  *   - {id} matches only a decimal integer that fits in int64 (else 404);
  *   - "/contexts/{ctx}/<rest>", where <rest> is a subjects, schemas, config,
@@ -39,7 +41,8 @@ typedef enum srt_status {
   SRT_ROUTE,              /**< a handler; the parameters are set */
   SRT_NOT_FOUND,          /**< no route: 404 */
   SRT_METHOD_NOT_ALLOWED, /**< the path exists with other methods: 405 */
-  SRT_BAD_CONTEXT         /**< a /contexts/{ctx} prefix with a bad name: 400 */
+  SRT_BAD_CONTEXT,        /**< a /contexts/{ctx} prefix with a bad name: 400 */
+  SRT_INVALID_SUBJECT     /**< the route's {subject} decodes to a NUL byte: 422 (42208) */
 } srt_status;
 
 /** A matched route and its decoded parameters (borrowed from the scratch buffer). */

@@ -45,7 +45,7 @@
 #include "routes.h"
 
 /* Inline sizes of the per-connection buffers; longer requests use the heap. */
-#define SRV_ARENA_INLINE 1024
+#define SRV_ARENA_INLINE   1024
 #define SRV_SCRATCH_INLINE 512
 /* An upload buffer larger than this is released after its request. */
 #define SRV_BODY_KEEP ((size_t)64 * 1024)
@@ -88,10 +88,10 @@ typedef struct srv_conn {
   srv_server *srv;
 
   /* The current request. */
-  unsigned calls;       /* access-handler calls so far */
-  bool counted;         /* counted in srv->inflight */
-  bool queued;          /* a response is queued */
-  bool keep_body;       /* the upload is stored (no error decided before it) */
+  unsigned calls; /* access-handler calls so far */
+  bool counted;   /* counted in srv->inflight */
+  bool queued;    /* a response is queued */
+  bool keep_body; /* the upload is stored (no error decided before it) */
   bool bad_content_type;
   bool not_acceptable;
   strata_error upload_error; /* decided while the body arrived: 413, or ENOMEM */
@@ -228,7 +228,8 @@ static double srv_parse_q(const char *p, const char *end) {
  * Picks the response type for an Accept header: the one with the highest
  * client quality, ties going to the server's preference; the quality of a
  * type is that of the most specific range matching it (the exact type, then the
- * "application" wildcard, then the any-type wildcard). Returns an index into srv_media, or -1 when nothing matches.
+ * "application" wildcard, then the any-type wildcard). Returns an index into srv_media, or -1 when
+ * nothing matches.
  */
 static int srv_negotiate(const char *accept) {
   if (accept == NULL) {
@@ -390,7 +391,8 @@ static void srv_put_message(sjw_buf *buf, const char *message) {
 
 static enum MHD_Result srv_queue(srv_conn *c, struct MHD_Connection *conn, int status,
                                  struct MHD_Response *resp, size_t bytes, const char *media) {
-  if (media != NULL && MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, media) != MHD_YES) {
+  if (media != NULL &&
+      MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, media) != MHD_YES) {
     MHD_destroy_response(resp);
     return MHD_NO;
   }
@@ -403,8 +405,8 @@ static enum MHD_Result srv_queue(srv_conn *c, struct MHD_Connection *conn, int s
 }
 
 /* Queues {"error_code":N,"message":...} with the error's HTTP status. */
-static enum MHD_Result srv_queue_error(srv_conn *c, struct MHD_Connection *conn,
-                                       strata_error error, const char *message) {
+static enum MHD_Result srv_queue_error(srv_conn *c, struct MHD_Connection *conn, strata_error error,
+                                       const char *message) {
   if (message == NULL || message[0] == '\0') {
     message = strata_strerror(error);
   }
@@ -427,7 +429,9 @@ static enum MHD_Result srv_queue_error(srv_conn *c, struct MHD_Connection *conn,
 }
 
 /* MHD's free callback of a zero-copy body: drops the reference the response held. */
-static void srv_body_release(void *cls) { rb_unref(cls); }
+static void srv_body_release(void *cls) {
+  rb_unref(cls);
+}
 
 /* Calls the route's handler and queues what it answered. */
 static enum MHD_Result srv_dispatch(srv_server *srv, srv_conn *c, struct MHD_Connection *conn,
@@ -520,10 +524,10 @@ static enum MHD_Result srv_first_call(srv_server *srv, srv_conn *c, struct MHD_C
   }
   c->route_status = srt_match(method, url, c->scratch, c->scratch_cap, &c->route);
 
-  c->media = srv_negotiate(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT));
+  c->media =
+      srv_negotiate(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT));
   c->not_acceptable = c->media < 0;
-  if (c->route_status == SRT_ROUTE &&
-      (c->route.method == RQ_POST || c->route.method == RQ_PUT)) {
+  if (c->route_status == SRT_ROUTE && (c->route.method == RQ_POST || c->route.method == RQ_PUT)) {
     c->bad_content_type = !srv_content_type_ok(
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE));
   }
@@ -592,6 +596,9 @@ static enum MHD_Result srv_answer(srv_server *srv, srv_conn *c, struct MHD_Conne
     return srv_queue_error(c, conn, STRATA_E_METHOD_NOT_ALLOWED, NULL);
   case SRT_BAD_CONTEXT:
     return srv_queue_error(c, conn, STRATA_E_BAD_REQUEST, "Context name cannot contain a colon");
+  case SRT_INVALID_SUBJECT:
+    return srv_queue_error(c, conn, STRATA_E_INVALID_SUBJECT,
+                           "The specified subject is not valid: it contains a NUL character");
   case SRT_ROUTE:
     break;
   }
@@ -609,9 +616,8 @@ static enum MHD_Result srv_answer(srv_server *srv, srv_conn *c, struct MHD_Conne
 }
 
 static enum MHD_Result srv_access(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls) {
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls) {
   (void)version;
   srv_server *srv = cls;
   srv_conn *c = *con_cls;
@@ -796,8 +802,7 @@ static int srv_listen(const char *host, uint16_t port, int *family, uint16_t *bo
   }
   freeaddrinfo(res);
   if (fd < 0) {
-    snprintf(err, errlen, "cannot listen on %s port %u: %s", host, (unsigned)port,
-             strerror(saved));
+    snprintf(err, errlen, "cannot listen on %s port %u: %s", host, (unsigned)port, strerror(saved));
     return -1;
   }
   struct sockaddr_storage ss;
@@ -863,20 +868,19 @@ strata_error srv_start(const srv_options *opts, reg_registry *reg, srv_server **
 
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   unsigned threads = opts->threads > 0 ? opts->threads : (cpus > 0 ? (unsigned)cpus : 1);
-  unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_TURBO |
-                       MHD_USE_ERROR_LOG;
+  unsigned int flags =
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
   flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_AUTO;
   if (family == AF_INET6) {
     flags |= MHD_USE_IPv6;
   }
   srv->daemon = MHD_start_daemon(
       flags, 0, NULL, NULL, srv_access, srv, MHD_OPTION_EXTERNAL_LOGGER, srv_mhd_log, NULL,
-      MHD_OPTION_LISTEN_SOCKET, (MHD_socket)srv->listen_fd,
-      MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads, MHD_OPTION_CONNECTION_LIMIT,
-      srv_connection_limit(), MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
-      MHD_OPTION_UNESCAPE_CALLBACK, srv_unescape, NULL, MHD_OPTION_URI_LOG_CALLBACK, srv_uri_log,
-      srv, MHD_OPTION_NOTIFY_COMPLETED, srv_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
-      srv_notify_connection, srv, MHD_OPTION_END);
+      MHD_OPTION_LISTEN_SOCKET, (MHD_socket)srv->listen_fd, MHD_OPTION_THREAD_POOL_SIZE,
+      (unsigned int)threads, MHD_OPTION_CONNECTION_LIMIT, srv_connection_limit(),
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120, MHD_OPTION_UNESCAPE_CALLBACK, srv_unescape,
+      NULL, MHD_OPTION_URI_LOG_CALLBACK, srv_uri_log, srv, MHD_OPTION_NOTIFY_COMPLETED,
+      srv_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, srv_notify_connection, srv, MHD_OPTION_END);
   if (srv->daemon == NULL) {
     snprintf(err, errlen, "cannot start the HTTP server on %s port %u",
              opts->host != NULL ? opts->host : "127.0.0.1", (unsigned)srv->port);
@@ -898,15 +902,17 @@ cleanup:
   return rc;
 }
 
-uint16_t srv_port(const srv_server *srv) { return srv->port; }
+uint16_t srv_port(const srv_server *srv) {
+  return srv->port;
+}
 
 void srv_stop(srv_server *srv) {
   if (srv == NULL) {
     return;
   }
   MHD_socket quiesced = MHD_quiesce_daemon(srv->daemon);
-  for (int waited = 0; waited < SRV_DRAIN_MS &&
-                       atomic_load_explicit(&srv->inflight, memory_order_relaxed) > 0;
+  for (int waited = 0;
+       waited < SRV_DRAIN_MS && atomic_load_explicit(&srv->inflight, memory_order_relaxed) > 0;
        waited += 10) {
     struct timespec ts = {0, 10 * 1000 * 1000};
     nanosleep(&ts, NULL);

@@ -151,8 +151,10 @@ static void write_name(canon_ctx *ctx, const sav_node *node) {
 static void write_canonical(canon_ctx *ctx, const sav_node *node) {
   sjw_buf *buf = &ctx->buf;
 
-  if (sav_is_named(node->kind) &&
-      (node->owner != ctx->schema || written_contains(&ctx->written, node))) {
+  /* A named type is written by name once defined, and always when it comes from a reference,
+   * unless references are being resolved (ctx->schema NULL). */
+  if (sav_is_named(node->kind) && ((ctx->schema != NULL && node->owner != ctx->schema) ||
+                                   written_contains(&ctx->written, node))) {
     write_qualified(buf, node->space, node->name, node->fullname, ctx->space);
     return;
   }
@@ -294,6 +296,11 @@ static char *canonical_of(const sav_schema *schema, const sav_node *root) {
 char *sav_canonical(const void *model) {
   const sav_schema *schema = model;
   return canonical_of(schema, schema->root);
+}
+
+char *sav_resolved(const void *model) {
+  const sav_schema *schema = model;
+  return canonical_of(NULL, schema->root);
 }
 
 char *sav_node_json(const sav_node *node) {

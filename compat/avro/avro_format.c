@@ -6,6 +6,7 @@ const scm_format scm_avro_format = {
     .parse = sav_parse,
     .free_model = sav_free,
     .canonical = sav_canonical,
+    .resolved = sav_resolved,
     .normal_form = sav_normal_form,
     .check = sav_check,
     .confluent_entry = sav_confluent_entry,

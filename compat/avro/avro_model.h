@@ -119,6 +119,8 @@ strata_error sav_parse(const char *text, size_t len, const strata_schema *const 
 void sav_free(void *model);
 /** Java Schema.toString(): the registry canonical text. New string or NULL. */
 char *sav_canonical(const void *model);
+/** Like sav_canonical(), with named types from references defined in full where first used. */
+char *sav_resolved(const void *model);
 /** Java's Schema.toString() of one node on its own (as for an exception
  * message). New string or NULL. */
 char *sav_node_json(const sav_node *node);

@@ -108,6 +108,14 @@ STRATA_EXTERN strata_schema_type strata_schema_get_type(const strata_schema *sch
 STRATA_EXTERN const char *strata_schema_canonical(const strata_schema *schema);
 
 /**
+ * The canonical text with every type that comes from a reference written out
+ * in full where it is first used (the registry's format=resolved): a new
+ * string (free with free()), equal to the canonical text for a schema without
+ * references. NULL when out of memory or when the format has no such form.
+ */
+STRATA_EXTERN char *strata_schema_resolved_text(const strata_schema *schema);
+
+/**
  * The format's normal form, used for fingerprints (for Avro: the Parsing
  * Canonical Form of the specification). Borrowed, valid until the schema is
  * freed; NULL when the format has none.

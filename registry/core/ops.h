@@ -182,6 +182,13 @@ void reg_identity(const reg_candidate *candidate, const json_t *metadata, const 
 /** Appends Confluent's "details" list of a failed result to a 409 message in @p reply. */
 void reg_fail_incompatible(rq_reply *reply, const char *display, strata_compat_result *result);
 
+/**
+ * The text of @p schema in the `format` a GET asked for: "resolved" gives the
+ * schema with referenced types inlined (a new string, free()); NULL means the
+ * canonical text applies (no or an unknown format, or nothing to resolve).
+ */
+char *reg_schema_format_text(reg_registry *reg, ix_schema *schema, const char *format);
+
 /** Parsed form of a stored schema and its references (cached on the schema); NULL on failure. */
 const strata_schema *reg_schema_parsed(reg_registry *reg, ix_schema *schema);
 

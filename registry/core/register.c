@@ -44,9 +44,8 @@ ix_subject *reg_ref_subject(reg_registry *reg, const ix_context *ctx, const ix_r
 static const strata_schema *parsed_at(reg_registry *reg, ix_schema *schema, int depth);
 
 /* Appends the parsed closure of @p refs (dependencies first, no duplicates) to deps. */
-static bool collect_deps(reg_registry *reg, const ix_context *ctx, const ix_ref *refs,
-                         size_t nrefs, int depth, const strata_schema ***deps, size_t *ndeps,
-                         size_t *cap) {
+static bool collect_deps(reg_registry *reg, const ix_context *ctx, const ix_ref *refs, size_t nrefs,
+                         int depth, const strata_schema ***deps, size_t *ndeps, size_t *cap) {
   if (depth > MAX_REF_DEPTH) {
     return false;
   }
@@ -108,6 +107,14 @@ static const strata_schema *parsed_at(reg_registry *reg, ix_schema *schema, int 
 cleanup:
   free(deps);
   return parsed;
+}
+
+char *reg_schema_format_text(reg_registry *reg, ix_schema *schema, const char *format) {
+  if (format == NULL || strcmp(format, "resolved") != 0 || schema->nrefs == 0) {
+    return NULL;
+  }
+  const strata_schema *parsed = reg_schema_parsed(reg, schema);
+  return parsed != NULL ? strata_schema_resolved_text(parsed) : NULL;
 }
 
 const strata_schema *reg_schema_parsed(reg_registry *reg, ix_schema *schema) {
@@ -304,8 +311,8 @@ bool reg_check(reg_registry *reg, ix_subject *subject, const reg_candidate *cand
     goto cleanup;
   }
   /* compatibilityGroup: only versions whose group property equals the candidate's. */
-  json_t *config = only == NULL ? reg_config_effective(reg, subject->ctx->name, subject->name)
-                                : NULL;
+  json_t *config =
+      only == NULL ? reg_config_effective(reg, subject->ctx->name, subject->name) : NULL;
   const char *group = json_string_value(json_object_get(config, "compatibilityGroup"));
   const char *mine = group != NULL ? ct_metadata_property(metadata, group) : NULL;
   for (size_t i = 0; i < subject->nversions; i++) {
@@ -315,8 +322,7 @@ bool reg_check(reg_registry *reg, ix_subject *subject, const reg_candidate *cand
     }
     if (group != NULL) {
       const char *theirs = ct_metadata_property(v->schema->metadata, group);
-      if ((mine == NULL) != (theirs == NULL) ||
-          (mine != NULL && strcmp(mine, theirs) != 0)) {
+      if ((mine == NULL) != (theirs == NULL) || (mine != NULL && strcmp(mine, theirs) != 0)) {
         continue;
       }
     }

@@ -48,9 +48,17 @@ void h_schema_by_id(reg_registry *reg, const rq_request *req, rq_reply *reply) {
   }
   reg_read_begin(reg);
   ix_schema *schema = find_by_id(reg, req, &scope, req->id);
+  char *text = schema != NULL ? reg_schema_format_text(reg, schema, rq_query(req, "format")) : NULL;
+  ix_schema shown;
+  if (text != NULL) {
+    /* The same entity around the text in the requested format. */
+    shown = *schema;
+    shown.text = text;
+    shown.text_len = strlen(text);
+  }
   if (schema == NULL) {
     rq_fail(reply, STRATA_E_SCHEMA_NOT_FOUND, "Schema %lld not found", (long long)req->id);
-  } else if (scope.name[0] == '\0' && !max_id) {
+  } else if (scope.name[0] == '\0' && !max_id && text == NULL) {
     rq_set_body(reply, rn_schema_body(schema)); /* the hot path: a cached body */
   } else {
     /* Report the given subject's newest version with this id, if it has one. */
@@ -61,12 +69,13 @@ void h_schema_by_id(reg_registry *reg, const rq_request *req, rq_reply *reply) {
     }
     char *name = found != NULL ? reg_subject_qualified(subject) : NULL;
     sjw_buf buf = SJW_BUF_INIT;
-    rn_schema_string(&buf, schema, name, found != NULL ? found->version : 0,
+    rn_schema_string(&buf, text != NULL ? &shown : schema, name, found != NULL ? found->version : 0,
                      max_id ? schema->ctx->max_id : -1);
     free(name);
     rq_set_body(reply, rn_take(&buf));
   }
   reg_read_end(reg);
+  free(text);
 cleanup:
   sn_free(&scope);
 }

@@ -55,7 +55,8 @@ static ix_version *find_version(reg_registry *reg, const rq_request *req, const 
   return subject != NULL ? reg_version_find(subject, version, deleted, reply) : NULL;
 }
 
-void h_version_get(reg_registry *reg, const rq_request *req, rq_reply *reply) {
+/* GET a version: its Schema entity, or with @p raw its schema text alone. */
+static void get_version(reg_registry *reg, const rq_request *req, bool raw, rq_reply *reply) {
   sn_subject name = {0};
   int32_t version;
   bool deleted = rq_query_bool(req, "deleted");
@@ -66,35 +67,40 @@ void h_version_get(reg_registry *reg, const rq_request *req, rq_reply *reply) {
   reg_read_begin(reg);
   ix_subject *subject = NULL;
   ix_version *v = find_version(reg, req, &name, version, deleted, &subject, reply);
-  if (v != NULL && version == -1) {
-    rq_set_body(reply, rn_latest_body(subject, v));
+  char *text = v != NULL ? reg_schema_format_text(reg, v->schema, rq_query(req, "format")) : NULL;
+  ix_schema shown;
+  ix_version at;
+  if (text != NULL) {
+    /* The same entity around the text in the requested format. */
+    shown = *v->schema;
+    at = *v;
+    shown.text = text;
+    shown.text_len = strlen(text);
+    at.schema = &shown;
+    v = &at;
+    version = v->version;
+  }
+  if (v != NULL && raw) {
+    rq_set_text(reply, v->schema->text, v->schema->text_len);
+  } else if (v != NULL && version == -1) {
+    rq_set_body(reply, rn_latest_body(subject, v)); /* the hot path: a cached body */
   } else if (v != NULL) {
     sjw_buf buf = SJW_BUF_INIT;
     rn_version(&buf, subject, v);
     rq_set_body(reply, rn_take(&buf));
   }
   reg_read_end(reg);
+  free(text);
 cleanup:
   sn_free(&name);
 }
 
+void h_version_get(reg_registry *reg, const rq_request *req, rq_reply *reply) {
+  get_version(reg, req, false, reply);
+}
+
 void h_version_text(reg_registry *reg, const rq_request *req, rq_reply *reply) {
-  sn_subject name = {0};
-  int32_t version;
-  bool deleted = rq_query_bool(req, "deleted");
-  if (!reg_subject_parse(req->subject, &name, reply) ||
-      !reg_version_parse(req->version, &version, reply)) {
-    goto cleanup;
-  }
-  reg_read_begin(reg);
-  ix_subject *subject = NULL;
-  ix_version *v = find_version(reg, req, &name, version, deleted, &subject, reply);
-  if (v != NULL) {
-    rq_set_text(reply, v->schema->text, v->schema->text_len);
-  }
-  reg_read_end(reg);
-cleanup:
-  sn_free(&name);
+  get_version(reg, req, true, reply);
 }
 
 void h_version_referencedby(reg_registry *reg, const rq_request *req, rq_reply *reply) {

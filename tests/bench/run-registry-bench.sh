@@ -229,6 +229,7 @@ events {
 http {
   access_log off;
   server_tokens off;
+  etag off;
   sendfile on;
   tcp_nodelay on;
   keepalive_timeout 65;

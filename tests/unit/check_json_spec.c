@@ -144,8 +144,7 @@ START_TEST(test_not_json) {
   assert_schema_refused("{\n\n  \"schema\": x}", STRATA_E_BAD_REQUEST, "line 3");
   assert_schema_refused("{'schema':'x'}", STRATA_E_BAD_REQUEST, "Invalid JSON");
   assert_schema_refused("{\"a\":1,}", STRATA_E_BAD_REQUEST, "Invalid JSON");
-  assert_schema_refused("{\"a\":99999999999999999999999}", STRATA_E_BAD_REQUEST,
-                        "Invalid JSON");
+  assert_schema_refused("{\"a\":99999999999999999999999}", STRATA_E_BAD_REQUEST, "Invalid JSON");
 }
 END_TEST
 
@@ -193,6 +192,13 @@ START_TEST(test_depth_limit) {
   char *deep = nested(JS_MAX_DEPTH, '[', ']');
   assert_schema_refused(deep, STRATA_E_BAD_REQUEST, "nested deeper than 64");
   free(deep);
+
+  /* closing brackets first cannot buy extra depth */
+  char unbalanced[300];
+  memset(unbalanced, ']', 100);
+  memset(unbalanced + 100, '[', JS_MAX_DEPTH + 1);
+  unbalanced[100 + JS_MAX_DEPTH + 1] = '\0';
+  assert_schema_refused(unbalanced, STRATA_E_BAD_REQUEST, "nested");
 
   /* objects count too */
   char *objs = malloc(JS_MAX_DEPTH * 8 + 16);
@@ -304,10 +310,9 @@ START_TEST(test_bad_references) {
                         "references[0].subject");
   assert_schema_refused("{\"references\":[{\"name\":\"n\",\"subject\":\"s\"}]}",
                         STRATA_E_BAD_REQUEST, "references[0].version");
-  assert_schema_refused(
-      "{\"references\":[{\"name\":\"n\",\"subject\":\"s\",\"version\":1},"
-      "{\"name\":7,\"subject\":\"s\",\"version\":1}]}",
-      STRATA_E_BAD_REQUEST, "references[1].name");
+  assert_schema_refused("{\"references\":[{\"name\":\"n\",\"subject\":\"s\",\"version\":1},"
+                        "{\"name\":7,\"subject\":\"s\",\"version\":1}]}",
+                        STRATA_E_BAD_REQUEST, "references[1].name");
   assert_schema_refused("{\"references\":[{\"name\":\"\",\"subject\":\"s\",\"version\":1}]}",
                         STRATA_E_BAD_REQUEST, "must not be empty");
   assert_schema_refused("{\"references\":[{\"name\":\"n\",\"subject\":\"s\",\"version\":\"1\"}]}",
@@ -371,7 +376,8 @@ START_TEST(test_mode_request) {
   js_mode_request mr;
   rq_reply reply;
   memset(&reply, 0, sizeof reply);
-  rq_request req = body_request("{\"mode\":\"import\",\"x\":1}", strlen("{\"mode\":\"import\",\"x\":1}"));
+  rq_request req =
+      body_request("{\"mode\":\"import\",\"x\":1}", strlen("{\"mode\":\"import\",\"x\":1}"));
   ck_assert(js_parse_mode_request(&req, &mr, &reply));
   ck_assert_str_eq(mr.mode, "import");
   js_mode_request_free(&mr);

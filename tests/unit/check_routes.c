@@ -147,8 +147,8 @@ START_TEST(test_table_is_complete) {
       h_handler handler;
       srt_route_at(j, &m, &pattern, &handler);
       if (m == expected[i].method && strcmp(pattern, expected[i].pattern) == 0) {
-        ck_assert_msg(handler == expected[i].handler, "%s %s: wrong handler",
-                      method_name(m), pattern);
+        ck_assert_msg(handler == expected[i].handler, "%s %s: wrong handler", method_name(m),
+                      pattern);
         found = true;
       }
     }
@@ -221,7 +221,14 @@ START_TEST(test_percent_decoding) {
   expect_status("GET", "/subjects/a%zzb/versions", SRT_NOT_FOUND);
   expect_status("GET", "/subjects/a%2/versions", SRT_NOT_FOUND);
   expect_status("GET", "/subjects/a%/versions", SRT_NOT_FOUND);
-  expect_status("GET", "/subjects/a%00b/versions", SRT_NOT_FOUND);
+  expect_status("GET", "/schemas/guids/a%00b", SRT_NOT_FOUND);
+  expect_status("GET", "/subjects/s/versions/1%00", SRT_NOT_FOUND);
+  expect_status("GET", "/contexts/a%00/subjects", SRT_NOT_FOUND);
+  /* a NUL in a subject is an invalid subject (Confluent: 42208), not a missing route */
+  expect_status("GET", "/subjects/a%00b/versions", SRT_INVALID_SUBJECT);
+  expect_status("POST", "/contexts/.c/subjects/%00", SRT_INVALID_SUBJECT);
+  expect_status("PUT", "/subjects/a%00b/versions", SRT_METHOD_NOT_ALLOWED);
+  expect_status("GET", "/subjects/a%00b/versions/%zz", SRT_NOT_FOUND);
   expect_status("POST", "/subjects/%4", SRT_NOT_FOUND);
 }
 END_TEST
@@ -465,9 +472,13 @@ static void start_server(size_t max_body) {
   ck_assert_uint_ne(port, 0);
 }
 
-static void setup_server(void) { start_server(0); }
+static void setup_server(void) {
+  start_server(0);
+}
 
-static void setup_small_server(void) { start_server(4096); }
+static void setup_small_server(void) {
+  start_server(4096);
+}
 
 static void teardown_server(void) {
   srv_stop(server);
@@ -519,7 +530,8 @@ typedef struct http_response {
   size_t body_len;
 } http_response;
 
-/* The value of header @p name in @p head (case-insensitive), copied into @p out; false if absent. */
+/* The value of header @p name in @p head (case-insensitive), copied into @p out; false if absent.
+ */
 static bool header(const http_response *r, const char *name, char *out, size_t cap) {
   size_t n = strlen(name);
   for (const char *p = strstr(r->head, "\r\n"); p != NULL; p = strstr(p + 2, "\r\n")) {
@@ -657,6 +669,8 @@ START_TEST(test_error_shapes) {
   post("/subjects/s/versions", "application/json", "{\"version\":\"x\"}", &r);
   assert_error(&r, 400, 400, NULL);
   ck_assert_ptr_nonnull(strstr(r.body, "\\\"version\\\""));
+  post("/subjects/bad%00x/versions", "application/json", "{\"schema\":\"\\\"int\\\"\"}", &r);
+  assert_error(&r, 422, 42208, NULL);
   /* a subject that is not UTF-8 cannot make the error body invalid */
   roundtrip("GET /subjects/%FF%FE/versions HTTP/1.1\r\nHost: t\r\n\r\n", &r);
   ck_assert_int_ge(r.status, 400);
@@ -820,8 +834,8 @@ START_TEST(test_register_and_query) {
   roundtrip("GET /subjects?deleted=1 HTTP/1.1\r\nHost: t\r\n\r\n", &r);
   ck_assert_str_eq(r.body, "[\"a/b\"]");
   /* context prefix end to end */
-  post("/contexts/.team/subjects/s1/versions", "application/json",
-       "{\"schema\":\"\\\"long\\\"\"}", &r);
+  post("/contexts/.team/subjects/s1/versions", "application/json", "{\"schema\":\"\\\"long\\\"\"}",
+       &r);
   ck_assert_int_eq(r.status, 200);
   ck_assert_ptr_nonnull(strstr(r.body, "\"subject\":\":.team:s1\""));
   roundtrip("GET /contexts/.team/subjects HTTP/1.1\r\nHost: t\r\n\r\n", &r);
