@@ -27,6 +27,7 @@
 
 struct reg_registry {
   char *data_path;
+  int lock_fd; /**< holds an exclusive flock on "<data_path>.lock": one server per data file */
   char *cluster_id;
   char *group_id;
   strata_compat_level default_level;

@@ -253,7 +253,7 @@ bool reg_candidate_parse(reg_registry *reg, const char *context, const js_schema
     if (diag.line > 0) {
       rq_fail(reply, STRATA_E_INVALID_SCHEMA, "Invalid schema: %s (line %d, column %d)",
               diag.message, diag.line, diag.column);
-    } else if (diag.path[0] != '\0') {
+    } else if (diag.path[0] != '\0' && strstr(diag.message, diag.path) == NULL) {
       rq_fail(reply, STRATA_E_INVALID_SCHEMA, "Invalid schema: %s (at %s)", diag.message,
               diag.path);
     } else {

@@ -5,6 +5,9 @@
 #define _GNU_SOURCE /* pthread_rwlockattr_setkind_np: writers must not starve under read load */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +29,32 @@ static void reload_index(void *arg) {
   }
 }
 
+/*
+ * Takes an exclusive lock on "<data>.lock": the index in memory is the truth
+ * only while this process is the database's one writer. Called after the
+ * store opened (and created the directories).
+ */
+static strata_error lock_data_file(reg_registry *reg, char *err, size_t errlen) {
+  size_t len = strlen(reg->data_path) + sizeof ".lock";
+  char *path = malloc(len);
+  if (path == NULL) {
+    return STRATA_E_NOMEM;
+  }
+  snprintf(path, len, "%s.lock", reg->data_path);
+  reg->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  strata_error rc = STRATA_E_OK;
+  if (reg->lock_fd < 0) {
+    snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+    rc = STRATA_E_STORE_ERROR;
+  } else if (flock(reg->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    snprintf(err, errlen, "%s is in use by another strata-registry (lock %s held)", reg->data_path,
+             path);
+    rc = STRATA_E_STORE_ERROR;
+  }
+  free(path);
+  return rc;
+}
+
 strata_error reg_registry_open(const reg_options *opts, reg_registry **out, char *err,
                                size_t errlen) {
   strata_error rc = STRATA_E_OK;
@@ -41,6 +70,7 @@ strata_error reg_registry_open(const reg_options *opts, reg_registry **out, char
     return STRATA_E_NOMEM;
   }
   ix_init(&reg->ix);
+  reg->lock_fd = -1;
   reg->data_path = strdup(opts->data_path);
   reg->cluster_id = dup_or(opts->cluster_id, "strata");
   reg->group_id = dup_or(opts->group_id, "schema-registry");
@@ -67,6 +97,9 @@ strata_error reg_registry_open(const reg_options *opts, reg_registry **out, char
   pthread_rwlockattr_destroy(&attr);
   lock_ok = true;
   rc = srs_sqlite_open(reg->data_path, &reg->store, err, errlen);
+  if (rc == STRATA_E_OK) {
+    rc = lock_data_file(reg, err, errlen);
+  }
   if (rc != STRATA_E_OK) {
     goto cleanup;
   }
@@ -88,6 +121,9 @@ cleanup:
     if (lock_ok) {
       pthread_rwlock_destroy(&reg->lock);
     }
+    if (reg->lock_fd >= 0) {
+      close(reg->lock_fd);
+    }
     free(reg->data_path);
     free(reg->cluster_id);
     free(reg->group_id);
@@ -104,6 +140,7 @@ void reg_registry_close(reg_registry *reg) {
   srs_store_close(reg->store);
   ix_release(&reg->ix);
   pthread_rwlock_destroy(&reg->lock);
+  close(reg->lock_fd);
   free(reg->data_path);
   free(reg->cluster_id);
   free(reg->group_id);

@@ -11,6 +11,8 @@
  * readers never see a change that is not durable, and N concurrent writes
  * cost one fsync.
  *
+ * A batch whose jobs appended no operations runs no transaction.
+ *
  * If the transaction fails, the index is rebuilt from the store (which still
  * holds the previous state), and every job of the batch that had succeeded
  * gets STRATA_E_STORE_ERROR.

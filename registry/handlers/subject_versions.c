@@ -290,7 +290,7 @@ static strata_error register_run(void *arg, wr_batch *batch) {
       goto cleanup;
     }
   }
-  if (!import && req->has_version && req->version != -1 && req->version != next_version) {
+  if (!import && req->has_version && req->version > 0 && req->version != next_version) {
     rc = STRATA_E_INVALID_SCHEMA;
     rq_fail(reply, rc, "Version is not one more than previous version");
     goto cleanup;

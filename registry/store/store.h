@@ -4,15 +4,15 @@
  *
  * Reads are served from the registry's in-memory index, so the store needs
  * only two operations besides close: load every row once at start, and apply
- * a batch of changes durably in one transaction (all or nothing). The group
- * committer (commit.h) batches concurrent writers onto apply().
+ * a batch of changes durably in one transaction (all or nothing). The
+ * registry's writer (core/writer.h) batches concurrent writes onto apply().
  *
  * Rows and ops carry borrowed strings: the store never keeps a pointer past
  * the call that received it, and the strings it hands to a loader are valid
  * only during that callback.
  *
  * A store is not thread-safe: one thread at a time calls load() or apply()
- * (the committer's thread, once the registry runs).
+ * (the writer's thread, once the registry runs).
  */
 #ifndef STRATA_REGISTRY_STORE_H
 #define STRATA_REGISTRY_STORE_H
