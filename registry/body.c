@@ -51,6 +51,10 @@ void rb_unref(rb_body *body) {
   }
 }
 
-const char *rb_data(const rb_body *body) { return body->data; }
+const char *rb_data(const rb_body *body) {
+  return body->data;
+}
 
-size_t rb_len(const rb_body *body) { return body->len; }
+size_t rb_len(const rb_body *body) {
+  return body->len;
+}

@@ -19,7 +19,12 @@
 #include "body.h"
 
 /** HTTP methods the API uses. */
-typedef enum rq_method { RQ_GET, RQ_POST, RQ_PUT, RQ_DELETE } rq_method;
+typedef enum rq_method {
+  RQ_GET,
+  RQ_POST,
+  RQ_PUT,
+  RQ_DELETE
+} rq_method;
 
 /**
  * One request. Every string is borrowed for the duration of the handler call

@@ -11,7 +11,13 @@
 #include "core/contract.h"
 #include "core/ops.h"
 
-typedef enum member_kind { M_LEVEL, M_STRING, M_BOOL, M_METADATA, M_RULE_SET } member_kind;
+typedef enum member_kind {
+  M_LEVEL,
+  M_STRING,
+  M_BOOL,
+  M_METADATA,
+  M_RULE_SET
+} member_kind;
 
 typedef struct member {
   const char *name; /* API name in a ConfigUpdateRequest */

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-void ix_init(ix_index *ix) { memset(ix, 0, sizeof *ix); }
+void ix_init(ix_index *ix) {
+  memset(ix, 0, sizeof *ix);
+}
 
 static void refs_free(ix_ref *refs, size_t count) {
   for (size_t i = 0; i < count; i++) {
@@ -17,7 +19,9 @@ static void refs_free(ix_ref *refs, size_t count) {
   free(refs);
 }
 
-void ix_refs_free(ix_ref *refs, size_t count) { refs_free(refs, count); }
+void ix_refs_free(ix_ref *refs, size_t count) {
+  refs_free(refs, count);
+}
 
 static void schema_free(ix_schema *schema) {
   if (schema == NULL) {
@@ -49,8 +53,12 @@ static void subject_free(ix_subject *subject) {
 }
 
 static void context_free(ix_context *ctx) {
-  HM_FOREACH(&ctx->subjects, slot) { subject_free(slot->value); }
-  HM_FOREACH(&ctx->ids, slot) { schema_free(slot->value); }
+  HM_FOREACH(&ctx->subjects, slot) {
+    subject_free(slot->value);
+  }
+  HM_FOREACH(&ctx->ids, slot) {
+    schema_free(slot->value);
+  }
   hm_release(&ctx->subjects);
   hm_release(&ctx->ids);
   hm_release(&ctx->identities);
@@ -61,7 +69,9 @@ static void context_free(ix_context *ctx) {
 }
 
 void ix_release(ix_index *ix) {
-  HM_FOREACH(&ix->contexts, slot) { context_free(slot->value); }
+  HM_FOREACH(&ix->contexts, slot) {
+    context_free(slot->value);
+  }
   hm_release(&ix->contexts);
   ix->nschemas = 0;
 }
@@ -205,8 +215,9 @@ ix_schema *ix_schema_add(ix_index *ix, ix_context *ctx, int64_t id, strata_schem
         json_decref(array);
         goto cleanup;
       }
-      json_array_append_new(array, json_pack("{s:s,s:s,s:i}", "name", refs[i].name, "subject",
-                                             refs[i].subject, "version", (json_int_t)refs[i].version));
+      json_array_append_new(array,
+                            json_pack("{s:s,s:s,s:i}", "name", refs[i].name, "subject",
+                                      refs[i].subject, "version", (json_int_t)refs[i].version));
     }
     schema->refs_json = json_dumps(array, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(array);

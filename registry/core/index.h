@@ -41,15 +41,15 @@ typedef struct ix_schema {
   size_t text_len;
   ix_ref *refs;
   size_t nrefs;
-  char *refs_json;       /**< the references as stored (JSON array), NULL when none */
-  json_t *metadata;      /**< normal form or NULL */
-  json_t *rule_set;      /**< normal form or NULL */
-  char *metadata_text;   /**< ct_dump(metadata) or NULL */
-  char *rule_set_text;   /**< ct_dump(rule_set) or NULL */
-  char identity[33];     /**< hex MD5 (identity.h) */
+  char *refs_json;     /**< the references as stored (JSON array), NULL when none */
+  json_t *metadata;    /**< normal form or NULL */
+  json_t *rule_set;    /**< normal form or NULL */
+  char *metadata_text; /**< ct_dump(metadata) or NULL */
+  char *rule_set_text; /**< ct_dump(rule_set) or NULL */
+  char identity[33];   /**< hex MD5 (identity.h) */
   char guid[37];
-  size_t holders;        /**< subject-versions pointing here (live or soft-deleted) */
-  _Atomic(rb_body *) body; /**< cached GET /schemas/ids/{id} body, built on first use */
+  size_t holders;                  /**< subject-versions pointing here (live or soft-deleted) */
+  _Atomic(rb_body *) body;         /**< cached GET /schemas/ids/{id} body, built on first use */
   _Atomic(strata_schema *) parsed; /**< parsed on first use, set once (compare-exchange) */
 } ix_schema;
 
@@ -77,13 +77,13 @@ typedef struct ix_subject {
 
 /** A context: its own subjects, id space, config and mode. */
 struct ix_context {
-  char *name;         /**< ".", ".team-a", ".__GLOBAL" */
-  hm_map subjects;    /**< name -> ix_subject */
-  hm_map ids;         /**< int64 id -> ix_schema */
-  hm_map identities;  /**< identity hex -> ix_schema */
+  char *name;        /**< ".", ".team-a", ".__GLOBAL" */
+  hm_map subjects;   /**< name -> ix_subject */
+  hm_map ids;        /**< int64 id -> ix_schema */
+  hm_map identities; /**< identity hex -> ix_schema */
   int64_t max_id;
-  json_t *config;     /**< context-level config (stored form) or NULL */
-  char *mode;         /**< context-level mode or NULL */
+  json_t *config; /**< context-level config (stored form) or NULL */
+  char *mode;     /**< context-level mode or NULL */
 };
 
 /** The index: every context by name. */
@@ -146,7 +146,8 @@ ix_schema *ix_schema_add(ix_index *ix, ix_context *ctx, int64_t id, strata_schem
 /** Removes @p schema from its context and frees it (its holders must be 0). */
 void ix_schema_remove(ix_index *ix, ix_schema *schema);
 
-/** Appends a version (versions must arrive ascending, or it is inserted in order). False on ENOMEM. */
+/** Appends a version (versions must arrive ascending, or it is inserted in order). False on ENOMEM.
+ */
 bool ix_version_add(ix_subject *subject, int32_t version, ix_schema *schema, bool deleted,
                     int64_t ts);
 

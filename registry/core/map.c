@@ -36,7 +36,9 @@ void *hm_get(const hm_map *map, const void *key, size_t len) {
   return slot->key != NULL ? slot->value : NULL;
 }
 
-void *hm_get_str(const hm_map *map, const char *key) { return hm_get(map, key, strlen(key)); }
+void *hm_get_str(const hm_map *map, const char *key) {
+  return hm_get(map, key, strlen(key));
+}
 
 static bool grow(hm_map *map) {
   size_t cap = map->cap == 0 ? 16 : map->cap * 2;
@@ -47,8 +49,7 @@ static bool grow(hm_map *map) {
   hm_map grown = {slots, cap, map->count};
   for (size_t i = 0; i < map->cap; i++) {
     if (map->slots[i].key != NULL) {
-      *find_slot(&grown, map->slots[i].key, map->slots[i].len, map->slots[i].hash) =
-          map->slots[i];
+      *find_slot(&grown, map->slots[i].key, map->slots[i].len, map->slots[i].hash) = map->slots[i];
     }
   }
   free(map->slots);
@@ -101,7 +102,9 @@ void *hm_remove(hm_map *map, const void *key, size_t len) {
   return value;
 }
 
-void *hm_remove_str(hm_map *map, const char *key) { return hm_remove(map, key, strlen(key)); }
+void *hm_remove_str(hm_map *map, const char *key) {
+  return hm_remove(map, key, strlen(key));
+}
 
 void hm_release(hm_map *map) {
   free(map->slots);

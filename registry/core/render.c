@@ -77,7 +77,8 @@ rb_body *rn_take(sjw_buf *buf) {
   return text != NULL ? rb_adopt(text, len) : NULL;
 }
 
-/* Returns a reference to *slot, building it with @p build when empty (racing builders: one wins). */
+/* Returns a reference to *slot, building it with @p build when empty (racing builders: one wins).
+ */
 static rb_body *cached(_Atomic(rb_body *) *slot, rb_body *fresh) {
   rb_body *expected = NULL;
   if (fresh == NULL) {

@@ -47,7 +47,8 @@ void sn_free(sn_subject *subject);
  */
 char *sn_qualify(const char *context, const char *name);
 
-/** True when @p context is a valid context name ("." or "." followed by characters other than ':' and controls). */
+/** True when @p context is a valid context name ("." or "." followed by characters other than ':'
+ * and controls). */
 bool sn_valid_context(const char *context);
 
 #endif /* STRATA_REGISTRY_CORE_SUBJECT_H */

@@ -231,7 +231,9 @@ strata_error wr_submit(wr_writer *w, wr_job_fn fn, void *arg, char *err, size_t 
   return job.rc;
 }
 
-uint64_t wr_writer_commits(wr_writer *w) { return atomic_load(&w->commits); }
+uint64_t wr_writer_commits(wr_writer *w) {
+  return atomic_load(&w->commits);
+}
 
 void wr_writer_free(wr_writer *w) {
   if (w == NULL) {

@@ -24,46 +24,46 @@ typedef void (*h_handler)(reg_registry *reg, const rq_request *req, rq_reply *re
 H_DECLARE(h_root);
 
 /* schemas.c */
-H_DECLARE(h_schemas_list);        /* GET /schemas */
-H_DECLARE(h_schemas_types);       /* GET /schemas/types */
-H_DECLARE(h_schema_by_id);        /* GET /schemas/ids/{id} */
-H_DECLARE(h_schema_by_id_text);   /* GET /schemas/ids/{id}/schema */
-H_DECLARE(h_schema_id_subjects);  /* GET /schemas/ids/{id}/subjects */
-H_DECLARE(h_schema_id_versions);  /* GET /schemas/ids/{id}/versions */
-H_DECLARE(h_schema_by_guid);      /* GET /schemas/guids/{guid} */
-H_DECLARE(h_schema_guid_ids);     /* GET /schemas/guids/{guid}/ids */
+H_DECLARE(h_schemas_list);       /* GET /schemas */
+H_DECLARE(h_schemas_types);      /* GET /schemas/types */
+H_DECLARE(h_schema_by_id);       /* GET /schemas/ids/{id} */
+H_DECLARE(h_schema_by_id_text);  /* GET /schemas/ids/{id}/schema */
+H_DECLARE(h_schema_id_subjects); /* GET /schemas/ids/{id}/subjects */
+H_DECLARE(h_schema_id_versions); /* GET /schemas/ids/{id}/versions */
+H_DECLARE(h_schema_by_guid);     /* GET /schemas/guids/{guid} */
+H_DECLARE(h_schema_guid_ids);    /* GET /schemas/guids/{guid}/ids */
 
 /* subjects.c */
-H_DECLARE(h_subjects_list);       /* GET /subjects */
-H_DECLARE(h_subject_lookup);      /* POST /subjects/{subject} */
-H_DECLARE(h_subject_delete);      /* DELETE /subjects/{subject} */
-H_DECLARE(h_subject_metadata);    /* GET /subjects/{subject}/metadata */
+H_DECLARE(h_subjects_list);    /* GET /subjects */
+H_DECLARE(h_subject_lookup);   /* POST /subjects/{subject} */
+H_DECLARE(h_subject_delete);   /* DELETE /subjects/{subject} */
+H_DECLARE(h_subject_metadata); /* GET /subjects/{subject}/metadata */
 
 /* subject_versions.c */
-H_DECLARE(h_versions_list);       /* GET /subjects/{subject}/versions */
-H_DECLARE(h_version_register);    /* POST /subjects/{subject}/versions */
-H_DECLARE(h_version_get);         /* GET /subjects/{subject}/versions/{version} */
-H_DECLARE(h_version_text);        /* GET /subjects/{subject}/versions/{version}/schema */
-H_DECLARE(h_version_referencedby);/* GET /subjects/{subject}/versions/{version}/referencedby */
-H_DECLARE(h_version_delete);      /* DELETE /subjects/{subject}/versions/{version} */
+H_DECLARE(h_versions_list);        /* GET /subjects/{subject}/versions */
+H_DECLARE(h_version_register);     /* POST /subjects/{subject}/versions */
+H_DECLARE(h_version_get);          /* GET /subjects/{subject}/versions/{version} */
+H_DECLARE(h_version_text);         /* GET /subjects/{subject}/versions/{version}/schema */
+H_DECLARE(h_version_referencedby); /* GET /subjects/{subject}/versions/{version}/referencedby */
+H_DECLARE(h_version_delete);       /* DELETE /subjects/{subject}/versions/{version} */
 
 /* compatibility.c */
-H_DECLARE(h_compat_version);      /* POST /compatibility/subjects/{subject}/versions/{version} */
-H_DECLARE(h_compat_all);          /* POST /compatibility/subjects/{subject}/versions */
+H_DECLARE(h_compat_version); /* POST /compatibility/subjects/{subject}/versions/{version} */
+H_DECLARE(h_compat_all);     /* POST /compatibility/subjects/{subject}/versions */
 
 /* config.c: {subject} is NULL for the global routes */
-H_DECLARE(h_config_get);          /* GET /config, GET /config/{subject} */
-H_DECLARE(h_config_put);          /* PUT /config, PUT /config/{subject} */
-H_DECLARE(h_config_delete);       /* DELETE /config, DELETE /config/{subject} */
+H_DECLARE(h_config_get);    /* GET /config, GET /config/{subject} */
+H_DECLARE(h_config_put);    /* PUT /config, PUT /config/{subject} */
+H_DECLARE(h_config_delete); /* DELETE /config, DELETE /config/{subject} */
 
 /* mode.c: {subject} is NULL for the global routes */
-H_DECLARE(h_mode_get);            /* GET /mode, GET /mode/{subject} */
-H_DECLARE(h_mode_put);            /* PUT /mode, PUT /mode/{subject} */
-H_DECLARE(h_mode_delete);         /* DELETE /mode, DELETE /mode/{subject} */
+H_DECLARE(h_mode_get);    /* GET /mode, GET /mode/{subject} */
+H_DECLARE(h_mode_put);    /* PUT /mode, PUT /mode/{subject} */
+H_DECLARE(h_mode_delete); /* DELETE /mode, DELETE /mode/{subject} */
 
 /* contexts.c */
-H_DECLARE(h_contexts_list);       /* GET /contexts */
-H_DECLARE(h_context_delete);      /* DELETE /contexts/{ctx} */
+H_DECLARE(h_contexts_list);  /* GET /contexts */
+H_DECLARE(h_context_delete); /* DELETE /contexts/{ctx} */
 
 /* server_metadata.c */
 H_DECLARE(h_metadata_id);         /* GET /v1/metadata/id */

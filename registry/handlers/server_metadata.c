@@ -21,8 +21,8 @@ void h_metadata_id(reg_registry *reg, const rq_request *req, rq_reply *reply) {
 void h_metadata_version(reg_registry *reg, const rq_request *req, rq_reply *reply) {
   (void)reg;
   (void)req;
-  static const char body[] = "{\"version\":\"" STRATA_VERSION "\",\"commitId\":\"strata-"
-                             STRATA_VERSION "\"}";
+  static const char body[] =
+      "{\"version\":\"" STRATA_VERSION "\",\"commitId\":\"strata-" STRATA_VERSION "\"}";
   rq_set_text(reply, body, sizeof body - 1);
 }
 
