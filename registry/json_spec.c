@@ -7,6 +7,8 @@
  */
 #include "json_spec.h"
 
+#include "core/ops.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,24 +300,6 @@ void js_schema_request_free(js_schema_request *request) {
 }
 
 bool js_parse_config_request(const rq_request *req, js_config_request *out, rq_reply *reply) {
-  static const struct {
-    const char *field;
-    json_type type;
-    const char *expected;
-  } fields[] = {
-      {"compatibility", JSON_STRING, "a string"},
-      {"compatibilityGroup", JSON_STRING, "a string"},
-      {"compatibilityPolicy", JSON_STRING, "a string"},
-      {"alias", JSON_STRING, "a string"},
-      {"normalize", JSON_TRUE, "a boolean"},
-      {"validateFields", JSON_TRUE, "a boolean"},
-      {"validateRules", JSON_TRUE, "a boolean"},
-      {"validateNewSchemas", JSON_TRUE, "a boolean"},
-      {"defaultMetadata", JSON_OBJECT, "an object"},
-      {"overrideMetadata", JSON_OBJECT, "an object"},
-      {"defaultRuleSet", JSON_OBJECT, "an object"},
-      {"overrideRuleSet", JSON_OBJECT, "an object"},
-  };
   memset(out, 0, sizeof *out);
   json_t *doc = js_parse_object(req, reply);
   if (doc == NULL) {
@@ -323,8 +307,12 @@ bool js_parse_config_request(const rq_request *req, js_config_request *out, rq_r
   }
   out->doc = doc;
   bool ok = true;
-  for (size_t i = 0; ok && i < sizeof fields / sizeof fields[0]; i++) {
-    (void)js_member(doc, fields[i].field, fields[i].type, fields[i].expected, reply, &ok);
+  for (size_t i = 0; ok && i < cf_nmembers; i++) {
+    json_type type = cf_members[i].type;
+    const char *expected = type == JSON_STRING ? "a string"
+                           : type == JSON_TRUE ? "a boolean"
+                                               : "an object";
+    (void)js_member(doc, cf_members[i].name, type, expected, reply, &ok);
   }
   if (!ok) {
     js_config_request_free(out);

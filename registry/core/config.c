@@ -11,44 +11,32 @@
 #include "core/contract.h"
 #include "core/ops.h"
 
-typedef enum member_kind {
-  M_LEVEL,
-  M_STRING,
-  M_BOOL,
-  M_METADATA,
-  M_RULE_SET
-} member_kind;
-
-typedef struct member {
-  const char *name; /* API name in a ConfigUpdateRequest */
-  member_kind kind;
-} member;
-
 /* Every member a config holds, in the order responses list them. */
-static const member members[] = {
-    {"compatibility", M_LEVEL},        {"compatibilityGroup", M_STRING},
-    {"compatibilityPolicy", M_STRING}, {"normalize", M_BOOL},
-    {"validateFields", M_BOOL},        {"validateNewSchemas", M_BOOL},
-    {"validateRules", M_BOOL},         {"alias", M_STRING},
-    {"aliasForDeks", M_STRING},        {"defaultMetadata", M_METADATA},
-    {"overrideMetadata", M_METADATA},  {"defaultRuleSet", M_RULE_SET},
-    {"overrideRuleSet", M_RULE_SET},
+const cf_member cf_members[] = {
+    {"compatibility", CF_LEVEL, JSON_STRING},        {"compatibilityGroup", CF_STRING, JSON_STRING},
+    {"compatibilityPolicy", CF_STRING, JSON_STRING}, {"normalize", CF_BOOL, JSON_TRUE},
+    {"validateFields", CF_BOOL, JSON_TRUE},          {"validateNewSchemas", CF_BOOL, JSON_TRUE},
+    {"validateRules", CF_BOOL, JSON_TRUE},           {"alias", CF_STRING, JSON_STRING},
+    {"aliasForDeks", CF_STRING, JSON_STRING},        {"defaultMetadata", CF_METADATA, JSON_OBJECT},
+    {"overrideMetadata", CF_METADATA, JSON_OBJECT},  {"defaultRuleSet", CF_RULE_SET, JSON_OBJECT},
+    {"overrideRuleSet", CF_RULE_SET, JSON_OBJECT},
 };
+const size_t cf_nmembers = sizeof cf_members / sizeof cf_members[0];
 
 #define LEVEL_KEY "compatibilityLevel"
 
 /* The stored key of a member. */
-static const char *stored_key(const member *m) {
-  return m->kind == M_LEVEL ? LEVEL_KEY : m->name;
+static const char *stored_key(const cf_member *m) {
+  return m->kind == CF_LEVEL ? LEVEL_KEY : m->name;
 }
 
 /* Normalises one member value of an update into @p out; false with the reply filled. */
-static bool member_value(const member *m, json_t *value, json_t **out, rq_reply *reply) {
+static bool member_value(const cf_member *m, json_t *value, json_t **out, rq_reply *reply) {
   char msg[512] = "";
   strata_error rc = STRATA_E_OK;
   *out = NULL;
   switch (m->kind) {
-  case M_LEVEL: {
+  case CF_LEVEL: {
     strata_compat_level level;
     if (!json_is_string(value) ||
         strata_compat_level_from_name(json_string_value(value), &level) != STRATA_E_OK) {
@@ -58,14 +46,14 @@ static bool member_value(const member *m, json_t *value, json_t **out, rq_reply 
     *out = json_string(strata_compat_level_name(level));
     break;
   }
-  case M_STRING:
-  case M_BOOL:
+  case CF_STRING:
+  case CF_BOOL:
     *out = json_incref(value);
     break;
-  case M_METADATA:
+  case CF_METADATA:
     rc = ct_metadata_normal(value, out, msg, sizeof msg);
     break;
-  case M_RULE_SET:
+  case CF_RULE_SET:
     rc = ct_rule_set_normal(value, out, msg, sizeof msg);
     break;
   }
@@ -84,8 +72,8 @@ bool cf_update(const json_t *stored, const json_t *update, json_t **out, rq_repl
     rq_fail(reply, STRATA_E_NOMEM, NULL);
     goto cleanup;
   }
-  for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
-    const member *m = &members[i];
+  for (size_t i = 0; i < cf_nmembers; i++) {
+    const cf_member *m = &cf_members[i];
     json_t *value = json_object_get(update, m->name);
     json_t *normal = NULL;
     if (value == NULL) {
@@ -115,11 +103,11 @@ cleanup:
 
 json_t *cf_render(const json_t *stored, bool update_shape) {
   json_t *out = json_object();
-  for (size_t i = 0; out != NULL && i < sizeof members / sizeof members[0]; i++) {
-    const member *m = &members[i];
+  for (size_t i = 0; out != NULL && i < cf_nmembers; i++) {
+    const cf_member *m = &cf_members[i];
     json_t *value = json_object_get(stored, stored_key(m));
     if (value != NULL) {
-      json_object_set(out, m->kind == M_LEVEL && !update_shape ? LEVEL_KEY : m->name, value);
+      json_object_set(out, m->kind == CF_LEVEL && !update_shape ? LEVEL_KEY : m->name, value);
     }
   }
   return out;
@@ -127,8 +115,8 @@ json_t *cf_render(const json_t *stored, bool update_shape) {
 
 json_t *cf_merge(const json_t *base, const json_t *top) {
   json_t *out = json_object();
-  for (size_t i = 0; out != NULL && i < sizeof members / sizeof members[0]; i++) {
-    const char *key = stored_key(&members[i]);
+  for (size_t i = 0; out != NULL && i < cf_nmembers; i++) {
+    const char *key = stored_key(&cf_members[i]);
     json_t *value = json_object_get(top, key);
     if (value == NULL) {
       value = json_object_get(base, key);

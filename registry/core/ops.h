@@ -87,6 +87,14 @@ ix_version *reg_version_find(ix_subject *subject, int32_t version, bool deleted,
  * that always holds "compatibilityLevel". */
 json_t *reg_config_effective(reg_registry *reg, const char *context, const char *subject);
 
+/**
+ * Member @p key (stored name, e.g. "compatibilityGroup") of the effective
+ * config of (context, subject), without building it: the most specific
+ * config that sets it. Borrowed until the index changes; NULL when unset.
+ */
+const json_t *reg_config_member(reg_registry *reg, const char *context, const char *subject,
+                                const char *key);
+
 /** The effective compatibility level of a subject. */
 strata_compat_level reg_level_effective(reg_registry *reg, const char *context,
                                         const char *subject);
@@ -100,10 +108,38 @@ bool reg_mode_import(const char *mode);
 /** The context name as Confluent prints it in messages: "" for the default context. */
 const char *reg_context_display(const char *context);
 
+/**
+ * The owner of a config or mode target: its context, and its subject (NULL
+ * for the context level). With @p create both are created when missing.
+ * False when the target does not exist (or on ENOMEM with @p create).
+ */
+bool reg_target_owner(reg_registry *reg, const sn_subject *target, bool create, ix_context **ctx,
+                      ix_subject **subject);
+
 /** The effective mode of (context, subject): subject, context, .__GLOBAL, READWRITE. Borrowed. */
 const char *reg_mode_effective(reg_registry *reg, const char *context, const char *subject);
 
 /* ---- config documents (config.c) ---- */
+
+/** How a config member is validated and stored. */
+typedef enum cf_kind {
+  CF_LEVEL,
+  CF_STRING,
+  CF_BOOL,
+  CF_METADATA,
+  CF_RULE_SET
+} cf_kind;
+
+/** One member of a ConfigUpdateRequest: its API name, kind and JSON type (JSON_TRUE: boolean). */
+typedef struct cf_member {
+  const char *name;
+  cf_kind kind;
+  json_type type;
+} cf_member;
+
+/** Every config member, in the order responses list them (cf_nmembers entries). */
+extern const cf_member cf_members[];
+extern const size_t cf_nmembers;
 
 /**
  * Applies a ConfigUpdateRequest @p update (borrowed) to the stored config

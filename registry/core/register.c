@@ -311,9 +311,10 @@ bool reg_check(reg_registry *reg, ix_subject *subject, const reg_candidate *cand
     goto cleanup;
   }
   /* compatibilityGroup: only versions whose group property equals the candidate's. */
-  json_t *config =
-      only == NULL ? reg_config_effective(reg, subject->ctx->name, subject->name) : NULL;
-  const char *group = json_string_value(json_object_get(config, "compatibilityGroup"));
+  const char *group =
+      only == NULL ? json_string_value(reg_config_member(reg, subject->ctx->name, subject->name,
+                                                         "compatibilityGroup"))
+                   : NULL;
   const char *mine = group != NULL ? ct_metadata_property(metadata, group) : NULL;
   for (size_t i = 0; i < subject->nversions; i++) {
     ix_version *v = &subject->versions[i];
@@ -328,7 +329,6 @@ bool reg_check(reg_registry *reg, ix_subject *subject, const reg_candidate *cand
     }
     const strata_schema *parsed = reg_schema_parsed(reg, v->schema);
     if (parsed == NULL) {
-      json_decref(config);
       rq_fail(reply, STRATA_E_INTERNAL, "stored schema %lld of subject '%s' cannot be parsed",
               (long long)v->schema->id, subject->name);
       goto cleanup;
@@ -337,7 +337,6 @@ bool reg_check(reg_registry *reg, ix_subject *subject, const reg_candidate *cand
     versions[n] = v->version;
     n++;
   }
-  json_decref(config);
   if (n == 0) {
     ok = true;
     goto cleanup;

@@ -300,18 +300,40 @@ json_t *reg_config_effective(reg_registry *reg, const char *context, const char 
   return merged;
 }
 
-strata_compat_level reg_level_effective(reg_registry *reg, const char *context,
-                                        const char *subject) {
+const json_t *reg_config_member(reg_registry *reg, const char *context, const char *subject,
+                                const char *key) {
   const json_t *chain[4];
   size_t n = config_chain(reg, context, subject, chain);
   for (size_t i = 0; i < n; i++) {
-    const char *name = json_string_value(json_object_get(chain[i], "compatibilityLevel"));
-    strata_compat_level level;
-    if (name != NULL && strata_compat_level_from_name(name, &level) == STRATA_E_OK) {
-      return level;
+    const json_t *value = json_object_get(chain[i], key);
+    if (value != NULL) {
+      return value;
     }
   }
+  return NULL;
+}
+
+strata_compat_level reg_level_effective(reg_registry *reg, const char *context,
+                                        const char *subject) {
+  const char *name =
+      json_string_value(reg_config_member(reg, context, subject, "compatibilityLevel"));
+  strata_compat_level level;
+  if (name != NULL && strata_compat_level_from_name(name, &level) == STRATA_E_OK) {
+    return level;
+  }
   return reg->default_level;
+}
+
+bool reg_target_owner(reg_registry *reg, const sn_subject *target, bool create, ix_context **ctx,
+                      ix_subject **subject) {
+  *ctx = create ? ix_context_ensure(&reg->ix, target->context)
+                : ix_context_get(&reg->ix, target->context);
+  *subject = NULL;
+  if (*ctx == NULL || target->name[0] == '\0') {
+    return *ctx != NULL;
+  }
+  *subject = create ? ix_subject_ensure(*ctx, target->name) : ix_subject_get(*ctx, target->name);
+  return *subject != NULL;
 }
 
 const char *reg_mode_effective(reg_registry *reg, const char *context, const char *subject) {

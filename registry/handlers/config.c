@@ -19,17 +19,12 @@ bool h_target(const rq_request *req, sn_subject *target, rq_reply *reply) {
 
 /* The stored config slot of a target (NULL when the subject does not exist yet). */
 static json_t **config_slot(reg_registry *reg, const sn_subject *target, bool create) {
-  ix_context *ctx = create ? ix_context_ensure(&reg->ix, target->context)
-                           : ix_context_get(&reg->ix, target->context);
-  if (ctx == NULL) {
+  ix_context *ctx;
+  ix_subject *subject;
+  if (!reg_target_owner(reg, target, create, &ctx, &subject)) {
     return NULL;
   }
-  if (target->name[0] == '\0') {
-    return &ctx->config;
-  }
-  ix_subject *subject =
-      create ? ix_subject_ensure(ctx, target->name) : ix_subject_get(ctx, target->name);
-  return subject != NULL ? &subject->config : NULL;
+  return subject != NULL ? &subject->config : &ctx->config;
 }
 
 /* Renders a stored config for GET/DELETE, reporting the default level when it has none. */

@@ -17,10 +17,6 @@ static bool context_used(const ix_context *ctx) {
   return false;
 }
 
-static int compare_strings(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 void h_contexts_list(reg_registry *reg, const rq_request *req, rq_reply *reply) {
   size_t offset;
   size_t limit;
@@ -42,7 +38,7 @@ void h_contexts_list(reg_registry *reg, const rq_request *req, rq_reply *reply) 
       names[n++] = ctx->name;
     }
   }
-  qsort(names, n, sizeof *names, compare_strings);
+  qsort(names, n, sizeof *names, h_compare_strings);
   sjw_buf buf = SJW_BUF_INIT;
   size_t index = 0;
   sjw_putc(&buf, '[');

@@ -101,7 +101,7 @@ bool h_forget_empty_subject(wr_batch *batch, ix_subject *subject);
  */
 bool h_target(const rq_request *req, sn_subject *target, rq_reply *reply);
 
-/** A subject parameter the route qualified, or a query "subject" (NULL-safe). */
-const char *h_subject_param(const rq_request *req);
+/** qsort() comparator of C strings (an array of char *). */
+int h_compare_strings(const void *a, const void *b);
 
 #endif /* STRATA_REGISTRY_HANDLERS_H */

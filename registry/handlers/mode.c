@@ -13,17 +13,12 @@ static const char *const modes[] = {"READWRITE", "READONLY", "READONLY_OVERRIDE"
 
 /* The stored mode slot of a target (NULL when the subject does not exist yet). */
 static char **mode_slot(reg_registry *reg, const sn_subject *target, bool create) {
-  ix_context *ctx = create ? ix_context_ensure(&reg->ix, target->context)
-                           : ix_context_get(&reg->ix, target->context);
-  if (ctx == NULL) {
+  ix_context *ctx;
+  ix_subject *subject;
+  if (!reg_target_owner(reg, target, create, &ctx, &subject)) {
     return NULL;
   }
-  if (target->name[0] == '\0') {
-    return &ctx->mode;
-  }
-  ix_subject *subject =
-      create ? ix_subject_ensure(ctx, target->name) : ix_subject_get(ctx, target->name);
-  return subject != NULL ? &subject->mode : NULL;
+  return subject != NULL ? &subject->mode : &ctx->mode;
 }
 
 static void answer(rq_reply *reply, const char *mode) {

@@ -1,6 +1,8 @@
 /*
  * params.c - query-parameter helpers the handlers share (handlers.h).
  */
+#include <string.h>
+
 #include "handlers/handlers.h"
 
 bool h_page(const rq_request *req, size_t default_limit, size_t max_limit, size_t *offset,
@@ -16,6 +18,6 @@ bool h_page(const rq_request *req, size_t default_limit, size_t max_limit, size_
   return true;
 }
 
-const char *h_subject_param(const rq_request *req) {
-  return req->subject != NULL ? req->subject : rq_query(req, "subject");
+int h_compare_strings(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
 }

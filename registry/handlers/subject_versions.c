@@ -162,7 +162,6 @@ static int64_t now_ms(void) {
 static bool effective_contract(register_job *job, ix_subject *subject, bool import,
                                json_t **metadata, json_t **rule_set, int32_t new_version) {
   reg_candidate *c = job->candidate;
-  json_t *config = NULL;
   json_t *md = json_incref(c->metadata);
   json_t *rs = json_incref(c->rule_set);
   bool nomem = false;
@@ -174,16 +173,19 @@ static bool effective_contract(register_job *job, ix_subject *subject, bool impo
     if (rs == NULL && latest != NULL) {
       rs = json_incref(latest->schema->rule_set);
     }
-    config = reg_config_effective(job->reg, job->name->context, job->name->name);
-    json_t *steps[2][2] = {{json_object_get(config, "defaultMetadata"), NULL},
-                           {NULL, json_object_get(config, "overrideMetadata")}};
-    json_t *next = ct_metadata_merge(steps[0][0], md, &nomem);
+    /* Config defaults go underneath what the request or the previous version gives, overrides
+     * on top. */
+    const char *ctx = job->name->context;
+    const char *name = job->name->name;
+    json_t *next =
+        ct_metadata_merge(reg_config_member(job->reg, ctx, name, "defaultMetadata"), md, &nomem);
     json_decref(md);
-    md = ct_metadata_merge(next, steps[1][1], &nomem);
+    md =
+        ct_metadata_merge(next, reg_config_member(job->reg, ctx, name, "overrideMetadata"), &nomem);
     json_decref(next);
-    next = ct_rule_set_merge(json_object_get(config, "defaultRuleSet"), rs, &nomem);
+    next = ct_rule_set_merge(reg_config_member(job->reg, ctx, name, "defaultRuleSet"), rs, &nomem);
     json_decref(rs);
-    rs = ct_rule_set_merge(next, json_object_get(config, "overrideRuleSet"), &nomem);
+    rs = ct_rule_set_merge(next, reg_config_member(job->reg, ctx, name, "overrideRuleSet"), &nomem);
     json_decref(next);
   }
   /* confluent:version follows the version when the request pinned one or it is already there;
@@ -197,7 +199,6 @@ static bool effective_contract(register_job *job, ix_subject *subject, bool impo
     json_decref(md);
     md = next;
   }
-  json_decref(config);
   *metadata = md;
   *rule_set = rs;
   if (nomem) {
@@ -221,6 +222,14 @@ static bool op_put_schema(wr_batch *batch, const ix_schema *schema) {
       wr_batch_strdup(batch, schema->rule_set_text), wr_batch_strdup(batch, schema->identity),
       wr_batch_strdup(batch, schema->guid)};
   return true;
+}
+
+/* Whether any schema (live or soft-deleted) references (subject, version); ENOMEM counts as yes. */
+static bool is_referenced(reg_registry *reg, ix_subject *subject, int32_t version) {
+  int64_t *ids = NULL;
+  size_t n = reg_referrers(reg, subject->ctx, subject, version, true, &ids);
+  free(ids);
+  return n != 0;
 }
 
 static strata_error register_run(void *arg, wr_batch *batch) {
@@ -357,12 +366,7 @@ static strata_error register_run(void *arg, wr_batch *batch) {
   /* Soft-deleted older versions with the same id give way to the new one (§4.3 step 11). */
   for (size_t i = 0; i < subject->nversions;) {
     ix_version *v = &subject->versions[i];
-    int64_t *ids = NULL;
-    size_t nrefs = v->deleted && v->schema == schema
-                       ? reg_referrers(reg, ctx, subject, v->version, true, &ids)
-                       : 1;
-    free(ids);
-    if (nrefs != 0) {
+    if (!v->deleted || v->schema != schema || is_referenced(reg, subject, v->version)) {
       i++;
       continue;
     }
@@ -371,8 +375,8 @@ static strata_error register_run(void *arg, wr_batch *batch) {
       goto cleanup;
     }
     op->kind = SRS_OP_DELETE_VERSION;
-    op->u.version = (srs_version_row){ctx->name, subject->name, v->version, 0, false, 0};
-    op->u.version.subject = wr_batch_strdup(batch, subject->name);
+    op->u.version = (srs_version_row){
+        ctx->name, wr_batch_strdup(batch, subject->name), v->version, 0, false, 0};
     ix_version_remove(&reg->ix, subject, v->version);
   }
   sjw_buf buf = SJW_BUF_INIT;

@@ -9,10 +9,6 @@
 #include "core/render.h"
 #include "handlers/handlers.h"
 
-static int compare_strings(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Whether the subject passes the deleted filters: live, or all soft-deleted when asked for. */
 static bool subject_wanted(const ix_subject *s, bool deleted, bool deleted_only) {
   if (s->nversions == 0) {
@@ -69,7 +65,7 @@ void h_subjects_list(reg_registry *reg, const rq_request *req, rq_reply *reply) 
   }
   reg_read_end(reg);
   if (n > 1) {
-    qsort(names, n, sizeof *names, compare_strings);
+    qsort(names, n, sizeof *names, h_compare_strings);
   }
   sjw_buf buf = SJW_BUF_INIT;
   sjw_putc(&buf, '[');
