@@ -910,7 +910,10 @@ void srv_stop(srv_server *srv) {
   if (srv == NULL) {
     return;
   }
-  MHD_socket quiesced = MHD_quiesce_daemon(srv->daemon);
+  /* Let the requests in flight finish, then stop (MHD_stop_daemon joins the workers and closes
+   * the listening socket). MHD_quiesce_daemon() is not used: with a thread pool on epoll,
+   * libmicrohttpd 0.9.75 races its workers removing the listening socket from their epoll sets
+   * and aborts ("Failed to remove listen FD from epoll set"). */
   for (int waited = 0;
        waited < SRV_DRAIN_MS && atomic_load_explicit(&srv->inflight, memory_order_relaxed) > 0;
        waited += 10) {
@@ -918,9 +921,6 @@ void srv_stop(srv_server *srv) {
     nanosleep(&ts, NULL);
   }
   MHD_stop_daemon(srv->daemon);
-  if (quiesced != MHD_INVALID_SOCKET) {
-    close(quiesced);
-  }
   if (srv->log_owned) {
     fclose(srv->log);
   } else if (srv->log != NULL) {
