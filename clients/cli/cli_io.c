@@ -92,12 +92,22 @@ bool cli_schema_type(const char *path, const char *type_name, strata_schema_type
     }
     return true;
   }
+  static const struct {
+    const char *extension;
+    strata_schema_type type;
+  } by_extension[] = {{".avsc", STRATA_SCHEMA_AVRO},
+                      {".proto", STRATA_SCHEMA_PROTOBUF},
+                      {".sql", STRATA_SCHEMA_TABLE},
+                      {".json", STRATA_SCHEMA_JSON}};
   const char *dot = strrchr(path, '.');
-  if (dot != NULL && strcasecmp(dot, ".avsc") == 0) {
-    *out = STRATA_SCHEMA_AVRO;
-    return true;
+  for (size_t i = 0; dot != NULL && i < sizeof by_extension / sizeof by_extension[0]; i++) {
+    if (strcasecmp(dot, by_extension[i].extension) == 0) {
+      *out = by_extension[i].type;
+      return true;
+    }
   }
-  cli_error("cannot tell the schema type of %s from its extension (.avsc is Avro); pass --type",
+  cli_error("cannot tell the schema type of %s from its extension (.avsc, .proto, .sql or "
+            ".json); pass --type",
             path);
   return false;
 }

@@ -8,14 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 static const char compat_usage[] =
     "usage: strata compat [--type avro] [--level LEVEL] [--format text|json] NEW OLD...\n"
     "\n"
     "Checks the schema in NEW against the earlier versions OLD... (oldest first).\n"
     "\n"
-    "  --type TYPE      schema type (default: from the extension; .avsc is avro)\n"
+    "  --type TYPE      schema type (default: from the extension)\n"
     "  --level LEVEL    NONE, BACKWARD (default), BACKWARD_TRANSITIVE, FORWARD,\n"
     "                   FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE; non-transitive\n"
     "                   levels check against the last OLD only\n"
@@ -26,80 +24,16 @@ static const char compat_usage[] =
     "\n"
     "Exit status: 0 compatible, 1 incompatible, 2 usage or input error.\n";
 
-static int print_json(const strata_compat_result *result) {
-  int rc = CLI_EXIT_USAGE;
-  json_t *root = json_object();
-  json_t *issues = json_array();
-  char *text = NULL;
-
-  if (root == NULL || issues == NULL) {
-    goto cleanup;
-  }
-  for (size_t i = 0; i < strata_compat_result_issue_count(result); i++) {
-    const strata_compat_issue *issue = strata_compat_result_issue(result, i);
-    json_t *item =
-        json_pack("{s:s, s:s, s:s, s:s, s:i}", "code", issue->code, "path", issue->path, "message",
-                  issue->message, "direction", strata_compat_direction_name(issue->direction),
-                  "version", issue->version);
-    if (item == NULL || json_array_append_new(issues, item) != 0) {
-      goto cleanup;
-    }
-  }
-  if (json_object_set_new(root, "compatible",
-                          json_boolean(strata_compat_result_compatible(result))) != 0 ||
-      json_object_set_new(
-          root, "level",
-          json_string(strata_compat_level_name(strata_compat_result_level(result)))) != 0 ||
-      json_object_set(root, "issues", issues) != 0) {
-    goto cleanup;
-  }
-  text = json_dumps(root, JSON_COMPACT);
-  if (text == NULL) {
-    goto cleanup;
-  }
-  puts(text);
-  rc = CLI_EXIT_OK;
-
-cleanup:
-  if (rc != CLI_EXIT_OK) {
-    cli_error("out of memory");
-  }
-  free(text);
-  json_decref(issues);
-  json_decref(root);
-  return rc;
-}
-
-static void print_text(const strata_compat_result *result, const char *new_path, char **old_paths,
-                       size_t nold) {
-  const char *level = strata_compat_level_name(strata_compat_result_level(result));
-  size_t count = strata_compat_result_issue_count(result);
-  if (count == 0) {
-    printf("%s: compatible (%s, %zu previous version%s)\n", new_path, level, nold,
-           nold == 1 ? "" : "s");
-    return;
-  }
-  printf("%s: incompatible (%s): %zu issue%s\n", new_path, level, count, count == 1 ? "" : "s");
-  for (size_t i = 0; i < count; i++) {
-    const strata_compat_issue *issue = strata_compat_result_issue(result, i);
-    const char *old =
-        issue->version >= 1 && (size_t)issue->version <= nold ? old_paths[issue->version - 1] : "?";
-    printf("  %s against %s (version %d): %s at %s\n    %s\n",
-           strata_compat_direction_name(issue->direction), old, issue->version, issue->code,
-           issue->path, issue->message);
-  }
-}
-
-int cmd_compat(int argc, char **argv) {
+int cmd_compat(cli_ctx *ctx, int argc, char **argv) {
   int rc = CLI_EXIT_USAGE;
   const char *type_name = NULL;
   const char *level_name = "BACKWARD";
-  const char *format = "text";
   char **paths = NULL;
   size_t npaths = 0;
   strata_schema *candidate = NULL;
   strata_schema **previous = NULL;
   strata_compat_result *result = NULL;
+  cli_compat_report report = {0};
   strata_compat_level level;
   strata_schema_type type;
   bool options_done = false;
@@ -124,7 +58,7 @@ int cmd_compat(int argc, char **argv) {
       }
       if ((m = cli_option_value(argc, argv, &i, "--type", &type_name)) != 0 ||
           (m = cli_option_value(argc, argv, &i, "--level", &level_name)) != 0 ||
-          (m = cli_option_value(argc, argv, &i, "--format", &format)) != 0) {
+          (m = cli_global_option(ctx, argc, argv, &i)) != 0) {
         if (m < 0) {
           goto cleanup;
         }
@@ -147,8 +81,7 @@ int cmd_compat(int argc, char **argv) {
               level_name);
     goto cleanup;
   }
-  if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
-    cli_error("compat: unknown format '%s' (expected text or json)", format);
+  if (!cli_format_allowed(ctx, "compat", CLI_FORMAT_TEXT | CLI_FORMAT_JSON)) {
     goto cleanup;
   }
   if (!cli_schema_type(paths[0], type_name, &type)) {
@@ -184,16 +117,26 @@ int cmd_compat(int argc, char **argv) {
     cli_error("compat: %s", strata_strerror(err));
     goto cleanup;
   }
-  if (strcmp(format, "json") == 0) {
-    if (print_json(result) != CLI_EXIT_OK) {
+  cli_compat_report_init(&report, level);
+  report.previous_count = npaths - 1;
+  if (!cli_compat_report_add_result(&report, result, NULL)) {
+    goto cleanup;
+  }
+  for (size_t i = 0; i < report.issue_count; i++) {
+    int v = report.issues[i].version;
+    report.issues[i].against = v >= 1 && (size_t)v < npaths ? paths[v] : "?";
+  }
+  if (ctx->format == CLI_FORMAT_JSON) {
+    if (cli_compat_print_json(&report) != CLI_EXIT_OK) {
       goto cleanup;
     }
   } else {
-    print_text(result, paths[0], paths + 1, npaths - 1);
+    cli_compat_print_text(&report, paths[0], NULL);
   }
   rc = strata_compat_result_compatible(result) ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 
 cleanup:
+  cli_compat_report_release(&report);
   strata_compat_result_free(&result);
   for (size_t i = 0; previous != NULL && i + 1 < npaths; i++) {
     strata_schema_free(&previous[i]);

@@ -17,11 +17,12 @@ static const char schema_usage[] =
     "  fingerprint  print the CRC-64-AVRO fingerprint of the canonical form as\n"
     "               16 hex digits (the 64-bit value, most significant first)\n"
     "\n"
-    "  --type TYPE  schema type (default: from the extension; .avsc is avro)\n"
+    "  --type TYPE  schema type (default: from the extension)\n"
     "\n"
     "Exit status: 0 success, 2 usage or input error (the message names the file).\n";
 
-int cmd_schema(int argc, char **argv) {
+int cmd_schema(cli_ctx *ctx, int argc, char **argv) {
+  (void)ctx;
   int rc = CLI_EXIT_USAGE;
   const char *type_name = NULL;
   const char *action = NULL;

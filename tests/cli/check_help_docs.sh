@@ -32,12 +32,14 @@ section() {
   ' "$1"
 }
 
-for command in compat schema; do
-  page=$docs/strata-$command.md
-  if [ ! -f "$page" ]; then
-    fail "$command: no page $page"
-    continue
-  fi
+pages=("$docs"/strata-*.md)
+if [ ! -e "${pages[0]}" ]; then
+  fail "no pages strata-*.md in $docs"
+  exit 1
+fi
+for page in "${pages[@]}"; do
+  command=$(basename "$page" .md)
+  command=${command#strata-}
   if ! help=$("$strata" "$command" --help); then
     fail "$command: 'strata $command --help' failed"
     continue

@@ -8,7 +8,13 @@
 #   expected_stdout  (optional) the exact standard output
 #   stdout_contains  (optional) substrings, one per line, that must all appear
 #   stderr_contains  (optional) substrings, one per line, that must all appear
-# plus the schema files the command reads. The command runs in CASE_DIR.
+#   setup            (optional) strata command lines run first, one per line,
+#                    each of which must exit 0 (e.g. registering versions)
+#   registry         (optional, empty) marks a case that needs a registry:
+#                    CMake runs it under tests/interop/run_with_registry.py,
+#                    which sets STRATA_REGISTRY_URL to a fresh server
+# plus the schema files the command reads. The command runs in CASE_DIR;
+# $STRATA_REGISTRY_URL in cmd or setup expands to the server's URL.
 # Exit status: 0 pass, 1 fail, 2 usage error or malformed case.
 set -u
 
@@ -47,6 +53,23 @@ esac
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/strata-cli-case.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
+export STRATA_CASE_TMP=$tmp
+
+if [ -f setup ]; then
+  while IFS= read -r line || [ -n "$line" ]; do
+    [ -n "$line" ] || continue
+    setup_args=()
+    if ! eval "setup_args=( $line )" 2>/dev/null; then
+      echo "$name: malformed case: cannot split setup line: $line" >&2
+      exit 2
+    fi
+    if ! "$strata" "${setup_args[@]}" > "$tmp/setup.out" 2>&1 < /dev/null; then
+      echo "FAIL $name: setup step failed: strata $line"
+      sed 's/^/    | /' "$tmp/setup.out"
+      exit 1
+    fi
+  done < setup
+fi
 
 "$strata" "${args[@]}" > "$tmp/stdout" 2> "$tmp/stderr" < /dev/null
 status=$?
