@@ -16,6 +16,7 @@
 /* The format table: one entry per supported schema type. */
 static const scm_format *const scm_formats[] = {
     &scm_avro_format,
+    &scm_table_format,
 };
 
 static const char *const schema_type_names[] = {"AVRO", "PROTOBUF", "JSON", "TABLE"};
@@ -80,7 +81,9 @@ strata_error strata_compat_level_from_name(const char *name, strata_compat_level
 }
 
 const char *strata_compat_direction_name(strata_compat_direction dir) {
-  return dir == STRATA_DIRECTION_FORWARD ? "FORWARD" : "BACKWARD";
+  return dir == STRATA_DIRECTION_FORWARD  ? "FORWARD"
+         : dir == STRATA_DIRECTION_WRITER ? "WRITER"
+                                          : "BACKWARD";
 }
 
 void scm_diag_set(strata_diag *diag, int line, int column, const char *path, const char *fmt, ...) {
@@ -241,6 +244,12 @@ strata_error strata_compat_check(strata_compat_level level, const strata_schema 
         if (rc == STRATA_E_OK && forward) {
           sink.direction = STRATA_DIRECTION_FORWARD;
           rc = candidate->format->check(candidate->model, old->model, STRATA_DIRECTION_FORWARD,
+                                        &sink);
+        }
+        /* Tables: old writers must keep working wherever old readers must (expand first). */
+        if (rc == STRATA_E_OK && forward && candidate->format->writer_direction) {
+          sink.direction = STRATA_DIRECTION_WRITER;
+          rc = candidate->format->check(candidate->model, old->model, STRATA_DIRECTION_WRITER,
                                         &sink);
         }
         if (rc == STRATA_E_OK && backward) {

@@ -45,6 +45,8 @@ typedef struct scm_format {
                         scm_sink *sink);
   /** Appends the Confluent verbose-message entry for @p issue to @p out. */
   void (*confluent_entry)(const strata_compat_issue *issue, sjw_buf *out);
+  /** The format also checks STRATA_DIRECTION_WRITER (FORWARD and FULL levels include it). */
+  bool writer_direction;
 } scm_format;
 
 struct strata_schema {
@@ -69,5 +71,6 @@ void scm_diag_set(strata_diag *diag, int line, int column, const char *path, con
     __attribute__((format(printf, 5, 6)));
 
 extern const scm_format scm_avro_format;
+extern const scm_format scm_table_format;
 
 #endif /* STRATA_COMPAT_INT_H */

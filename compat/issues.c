@@ -213,6 +213,12 @@ static strata_error messages_build(strata_compat_result *result, bool validate_f
   }
   rc = messages_push_issues(result, STRATA_DIRECTION_FORWARD, &forward);
   if (rc == STRATA_E_OK) {
+    /* TABLE's WRITER issues go with the forward ones (the levels that check them) */
+    size_t writer = 0;
+    rc = messages_push_issues(result, STRATA_DIRECTION_WRITER, &writer);
+    forward += writer;
+  }
+  if (rc == STRATA_E_OK) {
     rc = messages_push_issues(result, STRATA_DIRECTION_BACKWARD, &backward);
   }
   /* Under FULL the schema lines follow only a non-empty backward list. */

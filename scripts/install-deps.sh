@@ -20,6 +20,8 @@ PACKAGES=(
   libmicrohttpd-dev  # libmicrohttpd: the registry's HTTP server
   libcurl4-openssl-dev # libcurl: tests and benchmarks drive the registry over HTTP
   libsqlite3-dev     # sqlite3: the registry's embedded store (registry/store/sqlite)
+  libpg-query-dev    # libpg_query: PostgreSQL DDL parsing (compat/table, the migration linter)
+  libprotobuf-c-dev  # protobuf-c: linked before libpg_query, which carries its own copy
   check              # Check: unit test framework (tests/unit)
   python3            # test drivers
   python3-avro       # differential oracle: avro.compatibility (tests/diff)

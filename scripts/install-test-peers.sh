@@ -24,6 +24,7 @@ prefix="${STRATA_PEERS_PREFIX:-$HOME/.cache/strata-peers}"
 FASTAVRO_VERSION=1.9.7
 CONFLUENT_JS_VERSION=1.10.1
 KAFKAJS_SR_VERSION=3.9.0
+SQUAWK_VERSION=2.66.0 # squawk-cli: oracle of the migration-linter differential (tests/diff/squawk)
 
 DEBIAN_PACKAGES=(python3 python3-confluent-kafka python3-requests python3-avro python3-pip)
 
@@ -111,6 +112,13 @@ if ! have_npm_package @confluentinc/schemaregistry ||
     "@confluentinc/schemaregistry@$CONFLUENT_JS_VERSION" \
     "@kafkajs/confluent-schema-registry@$KAFKAJS_SR_VERSION" ||
     die "npm install into $prefix failed"
+fi
+
+# 3b. squawk (npm squawk-cli, a prebuilt binary in PREFIX/node_modules/.bin), the oracle of the
+#     migration linter's differential test tests/diff/squawk.
+if ! have_npm_package squawk-cli; then
+  run npm install --prefix "$prefix" --no-audit --no-fund --silent "squawk-cli@$SQUAWK_VERSION" ||
+    die "npm install squawk-cli into $prefix failed"
 fi
 
 # 4. Check that every client loads the way the tests load it.

@@ -73,6 +73,20 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv);
 int cmd_import(cli_ctx *ctx, int argc, char **argv);
 
 /**
+ * `strata migrate lint [options] FILE...` (cmd_migrate_lint.c): argv[0] is "lint". Called by
+ * `strata migrate`'s dispatcher. Returns 0 clean, 1 findings, 2 usage or input error.
+ */
+int migrate_lint_main(cli_ctx *ctx, int argc, char **argv);
+/** `strata migrate lint|check ...` (cmd_migrate.c): the dispatcher. */
+int cmd_migrate(cli_ctx *ctx, int argc, char **argv);
+/**
+ * `strata migrate check [options] MIGRATION...` (cmd_migrate_check.c): argv[0] is "check".
+ * Returns 0 clean, 1 incompatible or lint findings, 2 usage or input error, 3 registry
+ * unreachable.
+ */
+int migrate_check_main(cli_ctx *ctx, int argc, char **argv);
+
+/**
  * Takes the global option at argv[*i] (--registry, --user, --password,
  * --token, --format; "--opt=value" or "--opt value", advancing *i) into
  * @p ctx. Returns 1 when taken, 0 when argv[*i] is not a global option, -1

@@ -136,10 +136,18 @@ typedef enum strata_compat_direction {
   /** the new schema cannot read data written with an old one */
   STRATA_DIRECTION_BACKWARD = 0,
   /** an old schema cannot read data written with the new one */
-  STRATA_DIRECTION_FORWARD = 1
+  STRATA_DIRECTION_FORWARD = 1,
+  /**
+   * TABLE schemas only: producers built for an old schema can no longer write
+   * to a table of the new schema (their INSERTs or UPDATEs fail). The FORWARD,
+   * FORWARD_TRANSITIVE, FULL and FULL_TRANSITIVE levels check it too: a change
+   * old readers survive must also leave old writers working (an "expand"
+   * migration). BACKWARD levels do not.
+   */
+  STRATA_DIRECTION_WRITER = 2
 } strata_compat_direction;
 
-/** "BACKWARD" or "FORWARD"; borrowed static string. */
+/** "BACKWARD", "FORWARD" or "WRITER"; borrowed static string. */
 STRATA_EXTERN const char *strata_compat_direction_name(strata_compat_direction dir);
 
 /** One incompatibility. All strings are borrowed from the result. */
@@ -207,6 +215,77 @@ STRATA_EXTERN strata_error strata_compat_result_messages(strata_compat_result *r
 
 /** Frees a result and sets @p *result to NULL. NULL is a no-op. */
 STRATA_EXTERN void strata_compat_result_free(strata_compat_result **result);
+
+/*
+ * Table sets: SQL migrations replayed onto TABLE schemas (`strata migrate
+ * check`). A set holds tables by name; replaying PostgreSQL DDL changes,
+ * creates, renames and drops them; each table's resulting schema can then be
+ * checked against its registered versions with strata_compat_check().
+ */
+
+/** A set of tables. */
+typedef struct strata_table_set strata_table_set;
+
+/** What the replayed SQL did to a table of a set. */
+typedef enum strata_table_state {
+  STRATA_TABLE_UNCHANGED = 0,
+  /** altered (columns, constraints, enum types used) or renamed */
+  STRATA_TABLE_CHANGED = 1,
+  /** created by the replayed SQL */
+  STRATA_TABLE_CREATED = 2,
+  /** dropped by the replayed SQL */
+  STRATA_TABLE_DROPPED = 3
+} strata_table_state;
+
+/** A new empty set (free with strata_table_set_free()); NULL when out of memory. */
+STRATA_EXTERN strata_table_set *strata_table_set_new(void);
+
+/**
+ * Adds the table of TABLE schema @p schema (borrowed; copied) with the enum
+ * types it uses. Returns STRATA_E_OK, STRATA_E_INVALID_ARGUMENT (not a TABLE
+ * schema, or a table of that name is already in the set) or STRATA_E_NOMEM.
+ */
+STRATA_EXTERN strata_error strata_table_set_add(strata_table_set *set,
+                                                const strata_schema *schema);
+
+/**
+ * Replays @p len bytes of SQL onto the set, statement by statement: CREATE
+ * TYPE ... AS ENUM, ALTER TYPE ... ADD VALUE / RENAME VALUE, CREATE TABLE,
+ * ALTER TABLE (ADD/DROP/RENAME COLUMN, ALTER COLUMN TYPE, SET/DROP NOT NULL,
+ * SET/DROP DEFAULT, ADD/DROP/RENAME CONSTRAINT, identity, DROP EXPRESSION),
+ * ALTER TABLE ... RENAME TO, DROP TABLE and CREATE UNIQUE INDEX (for ADD ...
+ * USING INDEX). Other statements are ignored. Table names match with or
+ * without a "public." qualification. On failure returns
+ * STRATA_E_INVALID_SCHEMA with @p diag (may be NULL) giving the 1-based line
+ * and column of the syntax error or of the failing statement and why (an
+ * unknown table or column, a duplicate, ...); the set then holds the
+ * statements before it. STRATA_E_NOMEM when out of memory.
+ */
+STRATA_EXTERN strata_error strata_table_set_apply(strata_table_set *set, const char *sql,
+                                                  size_t len, strata_diag *diag);
+
+/** The number of tables in the set, dropped ones included. */
+STRATA_EXTERN size_t strata_table_set_count(const strata_table_set *set);
+
+/**
+ * The name table @p i had when it entered the set (added or created), which
+ * stays its name after a rename; borrowed until the set is freed. NULL past the end.
+ */
+STRATA_EXTERN const char *strata_table_set_name(const strata_table_set *set, size_t i);
+
+/** What the replayed SQL did to table @p i. */
+STRATA_EXTERN strata_table_state strata_table_set_state(const strata_table_set *set, size_t i);
+
+/**
+ * The current state of table @p i as a new TABLE schema (free with
+ * strata_schema_free()). Returns STRATA_E_OK, STRATA_E_NOT_FOUND for a
+ * dropped table or an index past the end, or STRATA_E_NOMEM.
+ */
+STRATA_EXTERN STRATA_WARN_UNUSED_RESULT strata_error
+strata_table_set_schema(const strata_table_set *set, size_t i, strata_schema **out);
+
+/** Frees a set and sets @p *set to NULL. NULL is a no-op. */
+STRATA_EXTERN void strata_table_set_free(strata_table_set **set);
 
 #ifdef __cplusplus
 }

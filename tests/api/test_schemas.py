@@ -127,7 +127,8 @@ def test_types(t):
     r = t.get("/schemas/types").expect(200)
     expect_true(r, isinstance(r.data, list) and "AVRO" in r.data, "AVRO must be listed")
     expect_true(r, len(set(r.data)) == len(r.data), "no duplicates")
-    expect_true(r, set(r.data) <= {"AVRO", "JSON", "PROTOBUF"}, "only Confluent type names")
+    # Confluent's type names, plus Strata's TABLE (test_tables.py)
+    expect_true(r, set(r.data) <= {"AVRO", "JSON", "PROTOBUF", "TABLE"}, "only known type names")
     # A type the server lists is one it accepts; one it does not list is refused.
     s = t.subj()
     for typ in ("JSON", "PROTOBUF"):

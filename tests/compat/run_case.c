@@ -2,12 +2,16 @@
  * run_case.c - compat-case DIR: runs one data-driven compatibility case.
  *
  * DIR holds new.avsc, old-1.avsc ... old-N.avsc (previous schemas, oldest first) and
+ * expect.json. Table cases use .sql (DDL) or .json (table document) files instead of .avsc,
+ * freely mixed (new.json against old-1.sql); they are parsed as schemaType TABLE.
  * expect.json:
  *   {"source": "...", "checks": [{"level": "BACKWARD", "compatible": false,
  *     "issues": [{"code": "...", "path": "...", "detail": "...", "direction": "BACKWARD",
  *                 "version": 1}]}]}
  * Every check runs strata_compat_check(level, new, olds) and compares the verdict; when "issues"
- * is present the issue list must match exactly and in order. Exit status: 0 when every check
+ * is present the issue list must match exactly and in order. An optional top-level
+ * "identical": true asserts that new and old-1 have the same canonical text and fingerprint
+ * (two spellings of one schema, e.g. DDL and a table document). Exit status: 0 when every check
  * passes, 1 on any mismatch or error, 2 on bad usage.
  */
 #include <errno.h>
@@ -90,8 +94,28 @@ cleanup:
   return ok;
 }
 
-/* Parses the Avro schema file at @p path; a failure prints the strata_diag. */
-static bool parse_schema_file(const char *path, strata_schema **out) {
+/* The schema file "<stem>.avsc|.sql|.json" in @p dir: fills @p path and @p type; false when
+ * none exists. */
+static bool find_schema_file(const char *dir, const char *stem, char *path,
+                             strata_schema_type *type) {
+  static const struct {
+    const char *ext;
+    strata_schema_type type;
+  } exts[] = {
+      {"avsc", STRATA_SCHEMA_AVRO}, {"sql", STRATA_SCHEMA_TABLE}, {"json", STRATA_SCHEMA_TABLE}};
+  for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+    char name[64];
+    snprintf(name, sizeof name, "%s.%s", stem, exts[i].ext);
+    if (path_join(path, dir, name) && file_exists(path)) {
+      *type = exts[i].type;
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Parses the schema file at @p path; a failure prints the strata_diag. */
+static bool parse_schema_file(const char *path, strata_schema_type type, strata_schema **out) {
   bool ok = false;
   char *text = NULL;
   size_t len = 0;
@@ -100,7 +124,7 @@ static bool parse_schema_file(const char *path, strata_schema **out) {
   if (!read_file(path, &text, &len)) {
     goto cleanup;
   }
-  strata_error err = strata_schema_parse(STRATA_SCHEMA_AVRO, text, len, NULL, 0, out, &diag);
+  strata_error err = strata_schema_parse(type, text, len, NULL, 0, out, &diag);
   if (err != STRATA_E_OK) {
     fprintf(stderr, "FAIL %s: strata_schema_parse: %s (%s)\n", path, strata_error_name(err),
             strata_strerror(err));
@@ -279,16 +303,18 @@ static int run_case(const char *dir) {
   json_t *expect = NULL;
   json_error_t jerr;
 
-  if (!path_join(path, dir, "new.avsc") || !parse_schema_file(path, &candidate)) {
+  strata_schema_type type = STRATA_SCHEMA_AVRO;
+  if (!find_schema_file(dir, "new", path, &type)) {
+    fprintf(stderr, "FAIL %s: no new.avsc, new.sql or new.json\n", dir);
+    goto cleanup;
+  }
+  if (!parse_schema_file(path, type, &candidate)) {
     goto cleanup;
   }
   for (size_t n = 1; n <= MAX_OLD; n++) {
     char name[32];
-    snprintf(name, sizeof name, "old-%zu.avsc", n);
-    if (!path_join(path, dir, name)) {
-      goto cleanup;
-    }
-    if (!file_exists(path)) {
+    snprintf(name, sizeof name, "old-%zu", n);
+    if (!find_schema_file(dir, name, path, &type)) {
       break;
     }
     strata_schema **grown = realloc(olds, (nold + 1) * sizeof *olds);
@@ -298,7 +324,7 @@ static int run_case(const char *dir) {
     }
     olds = grown;
     olds[nold] = NULL;
-    if (!parse_schema_file(path, &olds[nold])) {
+    if (!parse_schema_file(path, type, &olds[nold])) {
       goto cleanup;
     }
     nold++;
@@ -319,6 +345,16 @@ static int run_case(const char *dir) {
   }
 
   bool all_ok = true;
+  if (json_is_true(json_object_get(expect, "identical"))) {
+    if (nold == 0 ||
+        strcmp(strata_schema_canonical(candidate), strata_schema_canonical(olds[0])) != 0 ||
+        strata_schema_fingerprint(candidate) != strata_schema_fingerprint(olds[0])) {
+      fprintf(stderr, "FAIL %s: new and old-1 should be identical:\n  new:   %s\n  old-1: %s\n",
+              dir, strata_schema_canonical(candidate),
+              nold > 0 ? strata_schema_canonical(olds[0]) : "-");
+      all_ok = false;
+    }
+  }
   for (size_t i = 0; i < json_array_size(checks); i++) {
     if (!run_check(dir, i, json_array_get(checks, i), candidate, olds, nold)) {
       all_ok = false;

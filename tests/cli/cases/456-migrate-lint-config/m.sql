@@ -1,0 +1,2 @@
+ALTER TABLE users ADD COLUMN score integer DEFAULT 0;
+BEGIN;

@@ -1,0 +1,8 @@
+CREATE TABLE people (
+  id bigint NOT NULL,
+  email character varying(100) NOT NULL,
+  name text,
+  age integer,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  PRIMARY KEY (id)
+);

@@ -1,0 +1,9 @@
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TABLE users (
+  id bigint NOT NULL,
+  email character varying(100) NOT NULL,
+  name text,
+  age mood,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  PRIMARY KEY (id)
+);

@@ -1,0 +1,7 @@
+CREATE TABLE users (
+  id bigint NOT NULL,
+  email character varying(100) NOT NULL,
+  name text,
+  age integer,
+  created_at timestamp with time zone NOT NULL DEFAULT now()
+);

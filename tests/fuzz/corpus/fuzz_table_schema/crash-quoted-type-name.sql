@@ -1,0 +1,1 @@
+CREATE TABLE "a'b" (id "C" GENERATED ALWAYS AS (lower('q')) STORED);

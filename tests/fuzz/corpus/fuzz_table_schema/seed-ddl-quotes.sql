@@ -1,0 +1,1 @@
+CREATE TABLE "a'b" (id serial, "x/y~z" text COLLATE "C" GENERATED ALWAYS AS (lower('q')) STORED);

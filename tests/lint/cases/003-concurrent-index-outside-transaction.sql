@@ -1,0 +1,4 @@
+-- The safe form: concurrently, outside a transaction, re-runnable.
+SET lock_timeout = '2s';
+SET statement_timeout = '5min';
+CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);

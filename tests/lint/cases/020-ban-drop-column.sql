@@ -1,0 +1,4 @@
+-- lint-case: assume-in-transaction
+SET lock_timeout = '2s';
+SET statement_timeout = '5min';
+ALTER TABLE users DROP COLUMN legacy_flag;

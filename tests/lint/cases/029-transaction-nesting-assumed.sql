@@ -1,0 +1,6 @@
+-- lint-case: assume-in-transaction
+SET lock_timeout = '2s';
+SET statement_timeout = '5min';
+BEGIN;
+ALTER TABLE users ADD COLUMN nickname text;
+COMMIT;
