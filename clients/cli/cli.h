@@ -23,6 +23,7 @@ typedef int (*cli_command_fn)(int argc, char **argv);
 
 int cmd_compat(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
+int cmd_proto(int argc, char **argv);
 
 /** Prints "strata: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

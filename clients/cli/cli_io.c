@@ -97,6 +97,10 @@ bool cli_schema_type(const char *path, const char *type_name, strata_schema_type
     *out = STRATA_SCHEMA_AVRO;
     return true;
   }
+  if (dot != NULL && strcasecmp(dot, ".proto") == 0) {
+    *out = STRATA_SCHEMA_PROTOBUF;
+    return true;
+  }
   cli_error("cannot tell the schema type of %s from its extension (.avsc is Avro); pass --type",
             path);
   return false;

@@ -18,6 +18,7 @@ typedef struct cli_command {
 static const cli_command commands[] = {
     {"compat", cmd_compat, "check a schema against earlier versions (exit 1 if incompatible)"},
     {"schema", cmd_schema, "validate a schema, print its canonical form or fingerprint"},
+    {"proto", cmd_proto, "compile .proto files to a FileDescriptorSet (as protoc does)"},
 };
 
 static void usage(FILE *out) {

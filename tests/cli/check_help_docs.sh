@@ -32,7 +32,7 @@ section() {
   ' "$1"
 }
 
-for command in compat schema; do
+for command in compat schema proto; do
   page=$docs/strata-$command.md
   if [ ! -f "$page" ]; then
     fail "$command: no page $page"
