@@ -71,6 +71,7 @@ int cmd_config(cli_ctx *ctx, int argc, char **argv);
 int cmd_mode(cli_ctx *ctx, int argc, char **argv);
 int cmd_export(cli_ctx *ctx, int argc, char **argv);
 int cmd_import(cli_ctx *ctx, int argc, char **argv);
+int cmd_proto(cli_ctx *ctx, int argc, char **argv);
 
 /**
  * Takes the global option at argv[*i] (--registry, --user, --password,

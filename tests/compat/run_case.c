@@ -7,8 +7,14 @@
  *     "issues": [{"code": "...", "path": "...", "detail": "...", "direction": "BACKWARD",
  *                 "version": 1}]}]}
  * Every check runs strata_compat_check(level, new, olds) and compares the verdict; when "issues"
- * is present the issue list must match exactly and in order. Exit status: 0 when every check
- * passes, 1 on any mismatch or error, 2 on bad usage.
+ * is present the issue list must match exactly and in order.
+ *
+ * A Protobuf case has new.proto, old-1.proto ... instead, each file's imports under
+ * new-imports/, old-1-imports/ ... (the built-in google/protobuf/ files need none). A file
+ * without imports is parsed with strata_schema_parse(), one with imports with
+ * strata_proto_parse_file() as "schema.proto". Its issue lists are compared as multisets
+ * (Confluent's own order follows Java hash sets), and "detail" is optional.
+ * Exit status: 0 when every check passes, 1 on any mismatch or error, 2 on bad usage.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -90,19 +96,36 @@ cleanup:
   return ok;
 }
 
-/* Parses the Avro schema file at @p path; a failure prints the strata_diag. */
-static bool parse_schema_file(const char *path, strata_schema **out) {
+/* Loads an import of a Protobuf case from the directory @p ctx. */
+static strata_error load_import(void *ctx, const char *path, char **text, size_t *len) {
+  char full[PATH_SIZE];
+  if (!path_join(full, ctx, path) || !file_exists(full)) {
+    return STRATA_E_NOT_FOUND;
+  }
+  return read_file(full, text, len) ? STRATA_E_OK : STRATA_E_NOMEM;
+}
+
+/* Parses the schema file at @p path (Avro, or Protobuf when @p type says so, with its imports
+ * in @p imports when that directory exists); a failure prints the strata_diag. */
+static bool parse_schema_file(strata_schema_type type, const char *path, const char *imports,
+                              strata_schema **out) {
   bool ok = false;
   char *text = NULL;
   size_t len = 0;
   strata_diag diag;
+  strata_error err;
   memset(&diag, 0, sizeof diag);
   if (!read_file(path, &text, &len)) {
     goto cleanup;
   }
-  strata_error err = strata_schema_parse(STRATA_SCHEMA_AVRO, text, len, NULL, 0, out, &diag);
+  if (type == STRATA_SCHEMA_PROTOBUF && imports != NULL && file_exists(imports)) {
+    err = strata_proto_parse_file("schema.proto", text, len, load_import, (void *)imports, out,
+                                  &diag);
+  } else {
+    err = strata_schema_parse(type, text, len, NULL, 0, out, &diag);
+  }
   if (err != STRATA_E_OK) {
-    fprintf(stderr, "FAIL %s: strata_schema_parse: %s (%s)\n", path, strata_error_name(err),
+    fprintf(stderr, "FAIL %s: parse: %s (%s)\n", path, strata_error_name(err),
             strata_strerror(err));
     fprintf(stderr, "  diag: line %d, column %d, path '%s': %s\n", diag.line, diag.column,
             diag.path, diag.message);
@@ -128,14 +151,14 @@ static const char *get_string(json_t *obj, const char *key) {
   return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static bool read_expected_issue(json_t *obj, size_t i, expected_issue *out) {
+static bool read_expected_issue(json_t *obj, size_t i, bool detail_optional, expected_issue *out) {
   json_t *version = json_object_get(obj, "version");
   out->code = get_string(obj, "code");
   out->path = get_string(obj, "path");
   out->detail = get_string(obj, "detail");
   out->direction = get_string(obj, "direction");
-  if (!json_is_object(obj) || !out->code || !out->path || !out->detail || !out->direction ||
-      !json_is_integer(version)) {
+  if (!json_is_object(obj) || !out->code || !out->path || (!out->detail && !detail_optional) ||
+      !out->direction || !json_is_integer(version)) {
     fprintf(stderr,
             "expect.json: issue %zu needs string code, path, detail, direction and an "
             "integer version\n",
@@ -149,7 +172,8 @@ static bool read_expected_issue(json_t *obj, size_t i, expected_issue *out) {
 static bool issue_matches(const expected_issue *e, const strata_compat_issue *a) {
   const char *dir = strata_compat_direction_name(a->direction);
   return a->code && a->path && a->detail && dir && strcmp(e->code, a->code) == 0 &&
-         strcmp(e->path, a->path) == 0 && strcmp(e->detail, a->detail) == 0 &&
+         strcmp(e->path, a->path) == 0 &&
+         (e->detail == NULL || strcmp(e->detail, a->detail) == 0) &&
          strcmp(e->direction, dir) == 0 && e->version == a->version;
 }
 
@@ -157,7 +181,7 @@ static void print_expected(const expected_issue *e, size_t n) {
   fprintf(stderr, "  expected (%zu issue%s):\n", n, n == 1 ? "" : "s");
   for (size_t i = 0; i < n; i++) {
     fprintf(stderr, "    [%zu] %s %s v%d path='%s' detail='%s'\n", i, e[i].code, e[i].direction,
-            e[i].version, e[i].path, e[i].detail);
+            e[i].version, e[i].path, str_or(e[i].detail));
   }
 }
 
@@ -178,8 +202,34 @@ static void print_actual(const strata_compat_result *res) {
 }
 
 /* Runs check @p index of expect.json; returns true when it passes. */
+/* Do the issues of @p res match @p expected in any order? */
+static bool issues_match_multiset(const expected_issue *expected, size_t nexpected,
+                                  const strata_compat_result *res) {
+  bool ok = false;
+  size_t nactual = strata_compat_result_issue_count(res);
+  bool *used = calloc(nactual ? nactual : 1, sizeof *used);
+  if (used == NULL || nactual != nexpected) {
+    goto cleanup;
+  }
+  for (size_t i = 0; i < nexpected; i++) {
+    size_t k = 0;
+    while (k < nactual &&
+           (used[k] || !issue_matches(&expected[i], strata_compat_result_issue(res, k)))) {
+      k++;
+    }
+    if (k == nactual) {
+      goto cleanup;
+    }
+    used[k] = true;
+  }
+  ok = true;
+cleanup:
+  free(used);
+  return ok;
+}
+
 static bool run_check(const char *dir, size_t index, json_t *check, const strata_schema *candidate,
-                      strata_schema *const *olds, size_t nold) {
+                      strata_schema *const *olds, size_t nold, bool multiset) {
   bool ok = false;
   strata_compat_result *res = NULL;
   expected_issue *expected = NULL;
@@ -209,7 +259,7 @@ static bool run_check(const char *dir, size_t index, json_t *check, const strata
       goto cleanup;
     }
     for (size_t i = 0; i < nexpected; i++) {
-      if (!read_expected_issue(json_array_get(issues, i), i, &expected[i])) {
+      if (!read_expected_issue(json_array_get(issues, i), i, multiset, &expected[i])) {
         fprintf(stderr, "FAIL %s: check %zu: malformed issue\n", dir, index);
         goto cleanup;
       }
@@ -230,7 +280,9 @@ static bool run_check(const char *dir, size_t index, json_t *check, const strata
   bool issues_ok = true;
   size_t nactual = strata_compat_result_issue_count(res);
   size_t first_diff = 0;
-  if (issues) {
+  if (issues && multiset) {
+    issues_ok = issues_match_multiset(expected, nexpected, res);
+  } else if (issues) {
     if (nactual != nexpected) {
       issues_ok = false;
       first_diff = nactual < nexpected ? nactual : nexpected;
@@ -273,18 +325,29 @@ cleanup:
 static int run_case(const char *dir) {
   int status = 1;
   char path[PATH_SIZE];
+  char name_buf[32];
   strata_schema *candidate = NULL;
   strata_schema **olds = NULL;
   size_t nold = 0;
   json_t *expect = NULL;
   json_error_t jerr;
 
-  if (!path_join(path, dir, "new.avsc") || !parse_schema_file(path, &candidate)) {
+  char imports[PATH_SIZE];
+  if (!path_join(path, dir, "new.proto")) {
+    goto cleanup;
+  }
+  strata_schema_type type = file_exists(path) ? STRATA_SCHEMA_PROTOBUF : STRATA_SCHEMA_AVRO;
+  const char *ext = type == STRATA_SCHEMA_PROTOBUF ? "proto" : "avsc";
+  snprintf(name_buf, sizeof name_buf, "new.%s", ext);
+  if (!path_join(path, dir, name_buf) || !path_join(imports, dir, "new-imports") ||
+      !parse_schema_file(type, path, imports, &candidate)) {
     goto cleanup;
   }
   for (size_t n = 1; n <= MAX_OLD; n++) {
     char name[32];
-    snprintf(name, sizeof name, "old-%zu.avsc", n);
+    char imports_name[48];
+    snprintf(name, sizeof name, "old-%zu.%s", n, ext);
+    snprintf(imports_name, sizeof imports_name, "old-%zu-imports", n);
     if (!path_join(path, dir, name)) {
       goto cleanup;
     }
@@ -298,7 +361,8 @@ static int run_case(const char *dir) {
     }
     olds = grown;
     olds[nold] = NULL;
-    if (!parse_schema_file(path, &olds[nold])) {
+    if (!path_join(imports, dir, imports_name) ||
+        !parse_schema_file(type, path, imports, &olds[nold])) {
       goto cleanup;
     }
     nold++;
@@ -320,7 +384,8 @@ static int run_case(const char *dir) {
 
   bool all_ok = true;
   for (size_t i = 0; i < json_array_size(checks); i++) {
-    if (!run_check(dir, i, json_array_get(checks, i), candidate, olds, nold)) {
+    if (!run_check(dir, i, json_array_get(checks, i), candidate, olds, nold,
+                   type == STRATA_SCHEMA_PROTOBUF)) {
       all_ok = false;
     }
   }
