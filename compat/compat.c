@@ -16,6 +16,7 @@
 /* The format table: one entry per supported schema type. */
 static const scm_format *const scm_formats[] = {
     &scm_avro_format,
+    &scm_protobuf_format,
     &scm_table_format,
 };
 

@@ -71,6 +71,7 @@ void scm_diag_set(strata_diag *diag, int line, int column, const char *path, con
     __attribute__((format(printf, 5, 6)));
 
 extern const scm_format scm_avro_format;
+extern const scm_format scm_protobuf_format;
 extern const scm_format scm_table_format;
 
 #endif /* STRATA_COMPAT_INT_H */

@@ -24,6 +24,9 @@ prefix="${STRATA_PEERS_PREFIX:-$HOME/.cache/strata-peers}"
 FASTAVRO_VERSION=1.9.7
 CONFLUENT_JS_VERSION=1.10.1
 KAFKAJS_SR_VERSION=3.9.0
+# buf (npm @bufbuild/buf): the oracle of tests/diff/buf (diff/protobuf-vs-buf) and the
+# reference of tests/bench/run-proto-bench.sh; PREFIX/node_modules/.bin/buf.
+BUF_VERSION=1.75.0
 SQUAWK_VERSION=2.66.0 # squawk-cli: oracle of the migration-linter differential (tests/diff/squawk)
 
 DEBIAN_PACKAGES=(python3 python3-confluent-kafka python3-requests python3-avro python3-pip)
@@ -112,6 +115,10 @@ if ! have_npm_package @confluentinc/schemaregistry ||
     "@confluentinc/schemaregistry@$CONFLUENT_JS_VERSION" \
     "@kafkajs/confluent-schema-registry@$KAFKAJS_SR_VERSION" ||
     die "npm install into $prefix failed"
+fi
+if ! have_npm_package @bufbuild/buf; then
+  run npm install --prefix "$prefix" --no-audit --no-fund --silent "@bufbuild/buf@$BUF_VERSION" ||
+    die "npm install of @bufbuild/buf into $prefix failed"
 fi
 
 # 3b. squawk (npm squawk-cli, a prebuilt binary in PREFIX/node_modules/.bin), the oracle of the

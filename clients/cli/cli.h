@@ -71,6 +71,7 @@ int cmd_config(cli_ctx *ctx, int argc, char **argv);
 int cmd_mode(cli_ctx *ctx, int argc, char **argv);
 int cmd_export(cli_ctx *ctx, int argc, char **argv);
 int cmd_import(cli_ctx *ctx, int argc, char **argv);
+int cmd_proto(cli_ctx *ctx, int argc, char **argv);
 
 /**
  * `strata migrate lint [options] FILE...` (cmd_migrate_lint.c): argv[0] is "lint". Called by
@@ -122,8 +123,97 @@ int cli_client_failure(const char *command, strata_error rc, const strata_client
  */
 int cli_print_json(const json_t *value);
 
+/**
+ * As cli_print_json(), then releases @p value (steals it). NULL stands for a
+ * value that could not be built: prints "out of memory" and returns
+ * CLI_EXIT_USAGE.
+ */
+int cli_print_json_steal(json_t *value);
+
 /** Prints "strata: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ------------------------------------------------------------------------ */
+/* Command lines (cli_io.c): each command declares its options and operands */
+/* in a cli_syntax and reads its arguments with cli_parse_args().           */
+/* ------------------------------------------------------------------------ */
+
+/** Values gathered from the command line, in order. */
+typedef struct cli_arg_list {
+  /** new array (free()) once a value is added, else NULL; the strings are borrowed from argv */
+  const char **items;
+  size_t count;
+} cli_arg_list;
+
+/** How an option of a command takes its value. */
+typedef enum cli_option_kind {
+  CLI_OPTION_FLAG,  /* "--deleted": sets *flag */
+  CLI_OPTION_VALUE, /* "--type T" or "--type=T": *value is the last one given */
+  CLI_OPTION_LIST   /* "--ref R", repeatable: every value is appended to *list */
+} cli_option_kind;
+
+/** One option of a command. The targets are the command's own variables (borrowed). */
+typedef struct cli_option {
+  /** "--type"; NULL ends a table of options */
+  const char *name;
+  cli_option_kind kind;
+  bool *flag;
+  const char **value;
+  cli_arg_list *list;
+} cli_option;
+
+#define CLI_FLAG(option, target)                                                                   \
+  { .name = (option), .kind = CLI_OPTION_FLAG, .flag = (target) }
+#define CLI_VALUE(option, target)                                                                  \
+  { .name = (option), .kind = CLI_OPTION_VALUE, .value = (target) }
+#define CLI_LIST(option, target)                                                                   \
+  { .name = (option), .kind = CLI_OPTION_LIST, .list = (target) }
+#define CLI_OPTIONS_END                                                                            \
+  { .name = NULL }
+
+/** The most operands a command names one by one (SUBJECT VERSION, SUBJECT FILE). */
+#define CLI_MAX_OPERANDS 2
+
+/** What a command accepts on its command line (see cli_parse_args()). Strings are static. */
+typedef struct cli_syntax {
+  /** the command's name ("get"): messages start with "strata: get: " */
+  const char *command;
+  /** the --help text: on stdout for --help, on stderr after a usage error */
+  const char *usage;
+  /** the command's own options, ended by CLI_OPTIONS_END */
+  const cli_option *options;
+  /** the --format values the command supports (a mask of cli_format); 0: not checked */
+  unsigned formats;
+  /** true: no global options among the command's arguments (a command that never uses them) */
+  bool no_global_options;
+  /** where the operands go, one each, in order; NULL slots take none */
+  const char **operands[CLI_MAX_OPERANDS];
+  /** instead of operands[]: every operand, however many */
+  cli_arg_list *operand_list;
+  /** how many operands must be given, and what is said when fewer are ("needs a SUBJECT") */
+  size_t required;
+  const char *missing;
+  /** said for an operand more than operands[] holds, as "<too_many> ('PREVIOUS' and 'EXTRA')";
+   * NULL: "unexpected argument 'EXTRA'" */
+  const char *too_many;
+} cli_syntax;
+
+/**
+ * Reads the arguments argv[1..argc) of a command into the targets @p syntax
+ * names, taking the global options among them into @p ctx (see
+ * cli_global_option()). Arguments that start with '-' ("-" alone excepted)
+ * are options until "--"; "--help" or "-h" prints the usage on stdout. Then
+ * checks the number of operands and the --format (syntax->formats).
+ * Returns true to go on. Returns false when the command is done: after
+ * --help with *status CLI_EXIT_OK, after printing a usage error with *status
+ * CLI_EXIT_USAGE (which *status also holds after true). The lists it fills
+ * own new arrays: free their items, whatever it returned.
+ */
+bool cli_parse_args(cli_ctx *ctx, const cli_syntax *syntax, int argc, char **argv, int *status);
+
+/** Prints "strata: <command>: <message>" and then the command's usage on stderr. */
+void cli_usage_error(const cli_syntax *syntax, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /**
  * Matches argv[*i] against the option @p name ("--level"), taking its value
@@ -182,6 +272,35 @@ bool cli_schema_file_load(cli_schema_file *file, const char *path, const char *t
 /** Frees what cli_schema_file_load() stored in @p file and zeroes it. */
 void cli_schema_file_release(cli_schema_file *file);
 
+/**
+ * The command line of register and lookup, "SUBJECT FILE [--type TYPE]
+ * [--ref NAME=SUBJECT:VERSION]... [--normalize]" (lookup: and [--deleted]),
+ * with the schema file it names read.
+ */
+typedef struct cli_schema_args {
+  /** borrowed from argv */
+  const char *subject;
+  bool normalize;
+  bool deleted;
+  /** the request read from FILE (owned) */
+  cli_schema_file file;
+  /** the --ref values (owned array) */
+  cli_arg_list refs;
+} cli_schema_args;
+
+/**
+ * Reads the arguments of @p command (usage text @p usage; @p with_deleted:
+ * it takes --deleted) into @p args and loads the schema file, as
+ * cli_parse_args() and cli_schema_file_load(). Returns false when the
+ * command is done, with the exit status in *status. Release @p args with
+ * cli_schema_args_release() either way.
+ */
+bool cli_schema_args_parse(cli_ctx *ctx, const char *command, const char *usage, bool with_deleted,
+                           int argc, char **argv, cli_schema_args *args, int *status);
+
+/** Frees what cli_schema_args_parse() stored in @p args and zeroes it. */
+void cli_schema_args_release(cli_schema_args *args);
+
 /* Registry results (cli_output.c). */
 
 /**
@@ -193,6 +312,26 @@ bool cli_parse_version(const char *command, const char *arg, int *out);
 
 /** Parses a schema id (1 to 2^31-1). Returns false after printing an error. */
 bool cli_parse_id(const char *command, const char *arg, int64_t *out);
+
+/**
+ * Parses a compatibility level name (any case). Returns false after printing
+ * "<command>: unknown level ..." with the names it takes.
+ */
+bool cli_parse_level(const char *command, const char *name, strata_compat_level *out);
+
+/** "s" unless @p n is 1: the plural ending of a counted English noun. */
+const char *cli_plural(size_t n);
+
+/** The numbers of @p list (borrowed) as a new JSON array (json_decref()), NULL when out of memory.
+ */
+json_t *cli_ints_json(const strata_client_ints *list);
+
+/** The strings of @p list (borrowed) as a new JSON array (json_decref()), NULL when out of memory.
+ */
+json_t *cli_strings_json(const strata_client_strings *list);
+
+/** Whether @p value is one of the numbers of @p list (borrowed; NULL holds none). */
+bool cli_ints_contain(const strata_client_ints *list, int64_t value);
 
 /**
  * The registry's JSON shape of @p schema (borrowed): subject, version, id,
@@ -211,6 +350,59 @@ json_t *cli_schema_json(const strata_client_schema *schema, const char *subject)
  * cli_schema_json(). Returns CLI_EXIT_OK or CLI_EXIT_USAGE after an error.
  */
 int cli_print_schema(const cli_ctx *ctx, const strata_client_schema *schema, const char *subject);
+
+/* ------------------------------------------------------------------------ */
+/* Registry settings (cli_setting.c): the config and the mode               */
+/* ------------------------------------------------------------------------ */
+
+/** A setting as the registry answered it. */
+typedef struct cli_setting_value {
+  /** new: the answer as JSON (the config object; the mode as a string, or {"mode"} when set) */
+  json_t *json;
+  /** new (free()): the level or mode it names, NULL when it names none */
+  char *name;
+} cli_setting_value;
+
+/** Frees what @p value holds and zeroes it. */
+void cli_setting_value_release(cli_setting_value *value);
+
+/** One kind of registry setting: cli_setting_config or cli_setting_mode. */
+typedef struct cli_setting {
+  /** "config" or "mode": the command reporting failures, and show's JSON member */
+  const char *name;
+  /** what reading a subject's own setting gives when it has none */
+  strata_error not_set;
+  /** Reads the setting of @p subject (NULL: global), its own or (@p effective)
+   * the one that applies, into @p value (empty on entry; filled only on success). */
+  strata_error (*get)(strata_client *client, const char *subject, bool effective,
+                      cli_setting_value *value, strata_client_error *err);
+  /** Sets it to @p name (a valid, upper-case level or mode; @p force: as
+   * PUT /mode?force=true) and gives the registry's answer in @p value. */
+  strata_error (*set)(strata_client *client, const char *subject, const char *name, bool force,
+                      cli_setting_value *value, strata_client_error *err);
+} cli_setting;
+
+/** The compatibility config (GET/PUT /config[/{subject}]). */
+extern const cli_setting cli_setting_config;
+/** The mode (GET/PUT /mode[/{subject}]). */
+extern const cli_setting cli_setting_mode;
+
+/**
+ * Prints the setting of @p subject (NULL: global) and the effective one:
+ * "SUBJECT: NAME (effective NAME)" ("not set", "global"), or with --format
+ * json {"subject", "<setting>": own answer or null, "effective": answer}.
+ * Returns the exit status.
+ */
+int cli_setting_show(const cli_ctx *ctx, const cli_setting *setting, strata_client *client,
+                     const char *subject);
+
+/**
+ * Sets the setting of @p subject (NULL: global) to @p name and prints
+ * "SUBJECT: set to NAME", or with --format json the registry's answer.
+ * Returns the exit status.
+ */
+int cli_setting_set(const cli_ctx *ctx, const cli_setting *setting, strata_client *client,
+                    const char *subject, const char *name, bool force);
 
 /**
  * Progress of a long run on stderr (cli_progress.c). On a terminal a bar
@@ -238,6 +430,10 @@ void cli_progress_advance(cli_progress *p, size_t n);
 
 /** Clears a bar from the terminal line so that a message can be printed. */
 void cli_progress_pause(cli_progress *p);
+
+/** cli_client_failure() for @p what after clearing the bar of @p p: returns the exit status. */
+int cli_progress_client_failure(cli_progress *p, const char *what, strata_error rc,
+                                const strata_client_error *err);
 
 /** Ends the run: shows the final state once (when every item is done) and ends a bar's line. */
 void cli_progress_finish(cli_progress *p);

@@ -138,3 +138,13 @@ int cli_print_json(const json_t *value) {
   free(text);
   return CLI_EXIT_OK;
 }
+
+int cli_print_json_steal(json_t *value) {
+  if (value == NULL) {
+    cli_error("out of memory");
+    return CLI_EXIT_USAGE;
+  }
+  int rc = cli_print_json(value);
+  json_decref(value);
+  return rc;
+}

@@ -80,14 +80,7 @@ cleanup:
 }
 
 int cli_compat_print_json(const cli_compat_report *report) {
-  json_t *root = cli_compat_report_json(report);
-  if (root == NULL) {
-    cli_error("out of memory");
-    return CLI_EXIT_USAGE;
-  }
-  int rc = cli_print_json(root);
-  json_decref(root);
-  return rc;
+  return cli_print_json_steal(cli_compat_report_json(report));
 }
 
 void cli_compat_print_text(const cli_compat_report *report, const char *name, const char *subject) {

@@ -1,4 +1,7 @@
-/* cli_io.c - option values, file reading and schema loading shared by the commands. */
+/*
+ * cli_io.c - the commands' input: their command lines (one declarative
+ * parser, cli_parse_args()), files and schemas.
+ */
 #include "cli.h"
 
 #include <errno.h>
@@ -36,6 +39,125 @@ int cli_option_value(int argc, char **argv, int *i, const char *name, const char
   }
   *value = argv[++*i];
   return 1;
+}
+
+void cli_usage_error(const cli_syntax *syntax, const char *fmt, ...) {
+  va_list ap;
+  fprintf(stderr, "strata: %s: ", syntax->command);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  fputs(syntax->usage, stderr);
+}
+
+/* Appends @p value to @p list, whose array holds up to @p argc values (as
+ * many as a command line can give). False after printing an error. */
+static bool arg_list_append(cli_arg_list *list, int argc, const char *value) {
+  if (list->items == NULL) {
+    list->items = calloc((size_t)argc, sizeof *list->items);
+    if (list->items == NULL) {
+      cli_error("out of memory");
+      return false;
+    }
+  }
+  list->items[list->count++] = value;
+  return true;
+}
+
+/* Takes argv[*i] when it is one of the command's own options (advancing *i
+ * past a separate value). Returns 1 when taken, 0 when it is none of them,
+ * -1 after printing an error. */
+static int take_option(const cli_syntax *syntax, int argc, char **argv, int *i) {
+  for (const cli_option *option = syntax->options; option != NULL && option->name != NULL;
+       option++) {
+    const char *value = NULL;
+    int m = 0;
+    switch (option->kind) {
+    case CLI_OPTION_FLAG:
+      if (strcmp(argv[*i], option->name) == 0) {
+        *option->flag = true;
+        m = 1;
+      }
+      break;
+    case CLI_OPTION_VALUE:
+      m = cli_option_value(argc, argv, i, option->name, option->value);
+      break;
+    case CLI_OPTION_LIST:
+      m = cli_option_value(argc, argv, i, option->name, &value);
+      if (m > 0 && !arg_list_append(option->list, argc, value)) {
+        m = -1;
+      }
+      break;
+    }
+    if (m != 0) {
+      return m;
+    }
+  }
+  return 0;
+}
+
+/* Stores the operand @p arg, the (*count + 1)th. False after printing an error. */
+static bool take_operand(const cli_syntax *syntax, int argc, const char *arg, size_t *count) {
+  if (syntax->operand_list != NULL) {
+    if (!arg_list_append(syntax->operand_list, argc, arg)) {
+      return false;
+    }
+    (*count)++;
+    return true;
+  }
+  if (*count == CLI_MAX_OPERANDS || syntax->operands[*count] == NULL) {
+    if (syntax->too_many != NULL && *count > 0) {
+      cli_usage_error(syntax, "%s ('%s' and '%s')", syntax->too_many, *syntax->operands[*count - 1],
+                      arg);
+    } else {
+      cli_usage_error(syntax, "unexpected argument '%s'", arg);
+    }
+    return false;
+  }
+  *syntax->operands[(*count)++] = arg;
+  return true;
+}
+
+bool cli_parse_args(cli_ctx *ctx, const cli_syntax *syntax, int argc, char **argv, int *status) {
+  bool options_done = false;
+  size_t count = 0;
+
+  *status = CLI_EXIT_USAGE;
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    if (options_done || arg[0] != '-' || arg[1] == '\0') {
+      if (!take_operand(syntax, argc, arg, &count)) {
+        return false;
+      }
+      continue;
+    }
+    if (strcmp(arg, "--") == 0) {
+      options_done = true;
+      continue;
+    }
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+      fputs(syntax->usage, stdout);
+      *status = CLI_EXIT_OK;
+      return false;
+    }
+    int m = take_option(syntax, argc, argv, &i);
+    if (m == 0 && !syntax->no_global_options) {
+      m = cli_global_option(ctx, argc, argv, &i);
+    }
+    if (m < 0) {
+      return false;
+    }
+    if (m == 0) {
+      cli_usage_error(syntax, "unknown option '%s'", arg);
+      return false;
+    }
+  }
+  if (count < syntax->required) {
+    cli_usage_error(syntax, "%s", syntax->missing);
+    return false;
+  }
+  return syntax->formats == 0 || cli_format_allowed(ctx, syntax->command, syntax->formats);
 }
 
 char *cli_read_file(const char *path, size_t *len) {

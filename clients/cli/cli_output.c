@@ -1,7 +1,7 @@
 /*
- * cli_output.c - registry results on stdout: version arguments in, schema
- * objects out (the registry's JSON shape or a stable text form), shared by
- * get, register, lookup and delete.
+ * cli_output.c - registry results on stdout: version, id and level
+ * arguments in, schema objects and lists out (the registry's JSON shape or a
+ * stable text form), shared by the registry commands.
  */
 #include "cli.h"
 
@@ -39,6 +39,51 @@ bool cli_parse_id(const char *command, const char *arg, int64_t *out) {
   }
   *out = (int64_t)v;
   return true;
+}
+
+bool cli_parse_level(const char *command, const char *name, strata_compat_level *out) {
+  if (strata_compat_level_from_name(name, out) != STRATA_E_OK) {
+    cli_error("%s: unknown level '%s' (expected NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, "
+              "FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE)",
+              command, name);
+    return false;
+  }
+  return true;
+}
+
+const char *cli_plural(size_t n) {
+  return n == 1 ? "" : "s";
+}
+
+json_t *cli_ints_json(const strata_client_ints *list) {
+  json_t *array = json_array();
+  for (size_t i = 0; array != NULL && i < list->count; i++) {
+    if (json_array_append_new(array, json_integer(list->items[i])) != 0) {
+      json_decref(array);
+      array = NULL;
+    }
+  }
+  return array;
+}
+
+json_t *cli_strings_json(const strata_client_strings *list) {
+  json_t *array = json_array();
+  for (size_t i = 0; array != NULL && i < list->count; i++) {
+    if (json_array_append_new(array, json_string(list->items[i])) != 0) {
+      json_decref(array);
+      array = NULL;
+    }
+  }
+  return array;
+}
+
+bool cli_ints_contain(const strata_client_ints *list, int64_t value) {
+  for (size_t i = 0; list != NULL && i < list->count; i++) {
+    if (list->items[i] == value) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /* Sets @p key of @p obj to the JSON text @p text parsed, or to the string
@@ -121,14 +166,7 @@ cleanup:
 
 int cli_print_schema(const cli_ctx *ctx, const strata_client_schema *schema, const char *subject) {
   if (ctx->format == CLI_FORMAT_JSON) {
-    json_t *obj = cli_schema_json(schema, subject);
-    if (obj == NULL) {
-      cli_error("out of memory");
-      return CLI_EXIT_USAGE;
-    }
-    int rc = cli_print_json(obj);
-    json_decref(obj);
-    return rc;
+    return cli_print_json_steal(cli_schema_json(schema, subject));
   }
   const char *type = strata_schema_type_name(schema->type);
   const char *sep = "";

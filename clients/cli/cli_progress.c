@@ -109,3 +109,9 @@ void cli_progress_finish(cli_progress *p) {
   }
   p->shown = progress_state(p);
 }
+
+int cli_progress_client_failure(cli_progress *p, const char *what, strata_error rc,
+                                const strata_client_error *err) {
+  cli_progress_pause(p);
+  return cli_client_failure(what, rc, err);
+}

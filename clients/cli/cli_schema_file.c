@@ -1,4 +1,7 @@
-/* cli_schema_file.c - a schema file and its --ref references as a registry request. */
+/*
+ * cli_schema_file.c - a schema file and its --ref references as a registry
+ * request, and the command line of the commands that send one.
+ */
 #include "cli.h"
 
 #include <errno.h>
@@ -98,4 +101,32 @@ void cli_schema_file_release(cli_schema_file *file) {
   free(file->refs);
   free(file->text);
   memset(file, 0, sizeof *file);
+}
+
+bool cli_schema_args_parse(cli_ctx *ctx, const char *command, const char *usage, bool with_deleted,
+                           int argc, char **argv, cli_schema_args *args, int *status) {
+  const char *path = NULL;
+  const char *type_name = NULL;
+  const cli_option options[] = {CLI_FLAG("--normalize", &args->normalize),
+                                CLI_LIST("--ref", &args->refs), CLI_VALUE("--type", &type_name),
+                                /* last: a command without --deleted ends its table here */
+                                CLI_FLAG(with_deleted ? "--deleted" : NULL, &args->deleted),
+                                CLI_OPTIONS_END};
+  const cli_syntax syntax = {.command = command,
+                             .usage = usage,
+                             .options = options,
+                             .formats = CLI_FORMAT_TEXT | CLI_FORMAT_JSON,
+                             .operands = {&args->subject, &path},
+                             .required = 2,
+                             .missing = "needs a SUBJECT and a schema FILE"};
+
+  memset(args, 0, sizeof *args);
+  return cli_parse_args(ctx, &syntax, argc, argv, status) &&
+         cli_schema_file_load(&args->file, path, type_name, args->refs.items, args->refs.count);
+}
+
+void cli_schema_args_release(cli_schema_args *args) {
+  cli_schema_file_release(&args->file);
+  free(args->refs.items);
+  memset(args, 0, sizeof *args);
 }

@@ -43,8 +43,7 @@ typedef struct check_args {
   const char *version_arg;
   const char *manifest;
   bool all;
-  const char **refs;
-  size_t nrefs;
+  cli_arg_list refs;
 } check_args;
 
 /* ------------------------------------------------------------------------ */
@@ -296,10 +295,7 @@ static bool entry_from_args(const check_args *args, chk_entry *e) {
     return false;
   }
   if (args->level_name != NULL) {
-    if (strata_compat_level_from_name(args->level_name, &e->level) != STRATA_E_OK) {
-      cli_error("check: unknown level '%s' (expected NONE, BACKWARD, BACKWARD_TRANSITIVE, "
-                "FORWARD, FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE)",
-                args->level_name);
+    if (!cli_parse_level("check", args->level_name, &e->level)) {
       return false;
     }
     e->has_level = true;
@@ -312,17 +308,17 @@ static bool entry_from_args(const check_args *args, chk_entry *e) {
   } else if (args->all) {
     e->scope = CHK_SCOPE_ALL;
   }
-  if (args->nrefs > 0) {
-    e->refs = calloc(args->nrefs, sizeof *e->refs);
+  if (args->refs.count > 0) {
+    e->refs = calloc(args->refs.count, sizeof *e->refs);
     if (e->refs == NULL) {
       cli_error("out of memory");
       return false;
     }
   }
-  for (size_t i = 0; i < args->nrefs; i++) {
+  for (size_t i = 0; i < args->refs.count; i++) {
     strata_client_reference ref;
     char *storage = NULL;
-    if (!cli_parse_reference(args->refs[i], &ref, &storage)) {
+    if (!cli_parse_reference(args->refs.items[i], &ref, &storage)) {
       return false;
     }
     chk_ref *r = &e->refs[e->nrefs];
@@ -340,79 +336,41 @@ static bool entry_from_args(const check_args *args, chk_entry *e) {
   return true;
 }
 
-/* Reads the arguments after `check`; returns -1 to go on, else an exit status. */
-static int parse_args(cli_ctx *ctx, int argc, char **argv, check_args *args) {
-  const char *positional[2] = {NULL, NULL};
-  size_t npositional = 0;
-  bool options_done = false;
+/* Reads the arguments after `check` into @p args. False when done: *status is then the exit status.
+ */
+static bool parse_args(cli_ctx *ctx, int argc, char **argv, check_args *args, int *status) {
+  const cli_option options[] = {CLI_FLAG("--all", &args->all),
+                                CLI_LIST("--ref", &args->refs),
+                                CLI_VALUE("--type", &args->type_name),
+                                CLI_VALUE("--level", &args->level_name),
+                                CLI_VALUE("--version", &args->version_arg),
+                                CLI_VALUE("--manifest", &args->manifest),
+                                CLI_OPTIONS_END};
+  const cli_syntax syntax = {.command = "check",
+                             .usage = check_usage,
+                             .options = options,
+                             .formats = CLI_FORMAT_TEXT | CLI_FORMAT_JSON | CLI_FORMAT_GITHUB,
+                             .operands = {&args->subject, &args->file}};
 
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    const char *ref = NULL;
-    int m = 0;
-    if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-      if (strcmp(arg, "--") == 0) {
-        options_done = true;
-        continue;
-      }
-      if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-        fputs(check_usage, stdout);
-        return CLI_EXIT_OK;
-      }
-      if (strcmp(arg, "--all") == 0) {
-        args->all = true;
-        continue;
-      }
-      if ((m = cli_option_value(argc, argv, &i, "--ref", &ref)) != 0) {
-        if (m < 0) {
-          return CLI_EXIT_USAGE;
-        }
-        args->refs[args->nrefs++] = ref;
-        continue;
-      }
-      if ((m = cli_option_value(argc, argv, &i, "--type", &args->type_name)) != 0 ||
-          (m = cli_option_value(argc, argv, &i, "--level", &args->level_name)) != 0 ||
-          (m = cli_option_value(argc, argv, &i, "--version", &args->version_arg)) != 0 ||
-          (m = cli_option_value(argc, argv, &i, "--manifest", &args->manifest)) != 0 ||
-          (m = cli_global_option(ctx, argc, argv, &i)) != 0) {
-        if (m < 0) {
-          return CLI_EXIT_USAGE;
-        }
-        continue;
-      }
-      cli_error("check: unknown option '%s'", arg);
-      fputs(check_usage, stderr);
-      return CLI_EXIT_USAGE;
-    }
-    if (npositional == 2) {
-      cli_error("check: unexpected argument '%s'", arg);
-      fputs(check_usage, stderr);
-      return CLI_EXIT_USAGE;
-    }
-    positional[npositional++] = arg;
+  if (!cli_parse_args(ctx, &syntax, argc, argv, status)) {
+    return false;
   }
   if (args->manifest != NULL) {
-    if (npositional > 0 || args->type_name != NULL || args->level_name != NULL ||
-        args->version_arg != NULL || args->all || args->nrefs > 0) {
+    if (args->subject != NULL || args->type_name != NULL || args->level_name != NULL ||
+        args->version_arg != NULL || args->all || args->refs.count > 0) {
       cli_error("check: --manifest takes no SUBJECT, FILE, --type, --ref, --version, --all or "
                 "--level; give them per schema in the manifest");
-      return CLI_EXIT_USAGE;
+      return false;
     }
-  } else if (npositional < 2) {
-    cli_error("check: needs a SUBJECT and a schema FILE (or --manifest FILE)");
-    fputs(check_usage, stderr);
-    return CLI_EXIT_USAGE;
+  } else if (args->file == NULL) {
+    cli_usage_error(&syntax, "needs a SUBJECT and a schema FILE (or --manifest FILE)");
+    return false;
   }
   if (args->version_arg != NULL && args->all) {
     cli_error("check: --version and --all exclude each other");
-    return CLI_EXIT_USAGE;
+    return false;
   }
-  if (!cli_format_allowed(ctx, "check", CLI_FORMAT_TEXT | CLI_FORMAT_JSON | CLI_FORMAT_GITHUB)) {
-    return CLI_EXIT_USAGE;
-  }
-  args->subject = positional[0];
-  args->file = positional[1];
-  return -1;
+  return true;
 }
 
 int cmd_check(cli_ctx *ctx, int argc, char **argv) {
@@ -422,16 +380,9 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv) {
   size_t count = 0;
 
   memset(&args, 0, sizeof args);
-  args.refs = calloc((size_t)argc, sizeof *args.refs);
-  if (args.refs == NULL) {
-    cli_error("out of memory");
+  if (!parse_args(ctx, argc, argv, &args, &rc)) {
     goto cleanup;
   }
-  rc = parse_args(ctx, argc, argv, &args);
-  if (rc >= 0) {
-    goto cleanup;
-  }
-  rc = CLI_EXIT_USAGE;
   if (args.manifest != NULL) {
     if (!chk_manifest_load(args.manifest, &entries, &count)) {
       goto cleanup;
@@ -451,6 +402,6 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv) {
 
 cleanup:
   chk_entries_free(entries, count);
-  free(args.refs);
+  free(args.refs.items);
   return rc;
 }

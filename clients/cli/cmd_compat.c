@@ -28,62 +28,29 @@ int cmd_compat(cli_ctx *ctx, int argc, char **argv) {
   int rc = CLI_EXIT_USAGE;
   const char *type_name = NULL;
   const char *level_name = "BACKWARD";
-  char **paths = NULL;
-  size_t npaths = 0;
+  cli_arg_list files = {0};
   strata_schema *candidate = NULL;
   strata_schema **previous = NULL;
   strata_compat_result *result = NULL;
   cli_compat_report report = {0};
   strata_compat_level level;
   strata_schema_type type;
-  bool options_done = false;
+  const cli_option options[] = {CLI_VALUE("--type", &type_name), CLI_VALUE("--level", &level_name),
+                                CLI_OPTIONS_END};
+  const cli_syntax syntax = {.command = "compat",
+                             .usage = compat_usage,
+                             .options = options,
+                             .formats = CLI_FORMAT_TEXT | CLI_FORMAT_JSON,
+                             .operand_list = &files,
+                             .required = 2,
+                             .missing = "needs the new schema and at least one earlier version"};
 
-  paths = calloc((size_t)argc, sizeof *paths);
-  if (paths == NULL) {
-    cli_error("out of memory");
+  if (!cli_parse_args(ctx, &syntax, argc, argv, &rc) ||
+      !cli_parse_level("compat", level_name, &level)) {
     goto cleanup;
   }
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    int m = 0;
-    if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-      if (strcmp(arg, "--") == 0) {
-        options_done = true;
-        continue;
-      }
-      if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-        fputs(compat_usage, stdout);
-        rc = CLI_EXIT_OK;
-        goto cleanup;
-      }
-      if ((m = cli_option_value(argc, argv, &i, "--type", &type_name)) != 0 ||
-          (m = cli_option_value(argc, argv, &i, "--level", &level_name)) != 0 ||
-          (m = cli_global_option(ctx, argc, argv, &i)) != 0) {
-        if (m < 0) {
-          goto cleanup;
-        }
-        continue;
-      }
-      cli_error("compat: unknown option '%s'", arg);
-      fputs(compat_usage, stderr);
-      goto cleanup;
-    }
-    paths[npaths++] = argv[i];
-  }
-  if (npaths < 2) {
-    cli_error("compat: needs the new schema and at least one earlier version");
-    fputs(compat_usage, stderr);
-    goto cleanup;
-  }
-  if (strata_compat_level_from_name(level_name, &level) != STRATA_E_OK) {
-    cli_error("compat: unknown level '%s' (expected NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, "
-              "FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE)",
-              level_name);
-    goto cleanup;
-  }
-  if (!cli_format_allowed(ctx, "compat", CLI_FORMAT_TEXT | CLI_FORMAT_JSON)) {
-    goto cleanup;
-  }
+  const char **paths = files.items;
+  size_t npaths = files.count;
   if (!cli_schema_type(paths[0], type_name, &type)) {
     goto cleanup;
   }
@@ -138,11 +105,11 @@ int cmd_compat(cli_ctx *ctx, int argc, char **argv) {
 cleanup:
   cli_compat_report_release(&report);
   strata_compat_result_free(&result);
-  for (size_t i = 0; previous != NULL && i + 1 < npaths; i++) {
+  for (size_t i = 0; previous != NULL && i + 1 < files.count; i++) {
     strata_schema_free(&previous[i]);
   }
   free(previous);
   strata_schema_free(&candidate);
-  free(paths);
+  free(files.items);
   return rc;
 }

@@ -6,7 +6,6 @@
 
 #include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
 
 static const char delete_usage[] =
     "usage: strata delete SUBJECT [VERSION] [--permanent] [--format text|json]\n"
@@ -40,109 +39,61 @@ static void print_deleted(const char *subject, bool permanent, const int64_t *v,
 
 int cmd_delete(cli_ctx *ctx, int argc, char **argv) {
   int rc = CLI_EXIT_USAGE;
-  const char *args[2] = {NULL, NULL};
-  size_t nargs = 0;
+  const char *subject = NULL;
+  const char *version_arg = NULL;
   bool permanent = false;
-  bool options_done = false;
   int version = 0;
   strata_client *client = NULL;
   strata_client_ints *deleted = NULL;
-  json_t *answer = NULL;
   strata_client_error err;
   strata_error e;
+  const cli_option options[] = {CLI_FLAG("--permanent", &permanent), CLI_OPTIONS_END};
+  const cli_syntax syntax = {.command = "delete",
+                             .usage = delete_usage,
+                             .options = options,
+                             .formats = CLI_FORMAT_TEXT | CLI_FORMAT_JSON,
+                             .operands = {&subject, &version_arg},
+                             .required = 1,
+                             .missing = "needs a SUBJECT"};
 
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    int m = 0;
-    if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-      if (strcmp(arg, "--") == 0) {
-        options_done = true;
-        continue;
-      }
-      if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-        fputs(delete_usage, stdout);
-        rc = CLI_EXIT_OK;
-        goto cleanup;
-      }
-      if (strcmp(arg, "--permanent") == 0) {
-        permanent = true;
-        continue;
-      }
-      if ((m = cli_global_option(ctx, argc, argv, &i)) != 0) {
-        if (m < 0) {
-          goto cleanup;
-        }
-        continue;
-      }
-      cli_error("delete: unknown option '%s'", arg);
-      fputs(delete_usage, stderr);
-      goto cleanup;
-    }
-    if (nargs == 2) {
-      cli_error("delete: unexpected argument '%s'", arg);
-      fputs(delete_usage, stderr);
-      goto cleanup;
-    }
-    args[nargs++] = arg;
-  }
-  if (nargs == 0) {
-    cli_error("delete: needs a SUBJECT");
-    fputs(delete_usage, stderr);
+  if (!cli_parse_args(ctx, &syntax, argc, argv, &rc)) {
     goto cleanup;
   }
-  if (nargs == 2 && !cli_parse_version("delete", args[1], &version)) {
-    goto cleanup;
-  }
-  if (!cli_format_allowed(ctx, "delete", CLI_FORMAT_TEXT | CLI_FORMAT_JSON)) {
+  if (version_arg != NULL && !cli_parse_version("delete", version_arg, &version)) {
     goto cleanup;
   }
   client = cli_connect(ctx);
   if (client == NULL) {
     goto cleanup;
   }
-  if (nargs == 2) {
+  if (version_arg != NULL) {
     int gone = 0;
-    e = strata_client_delete_version(client, args[0], version, permanent, &gone, &err);
+    e = strata_client_delete_version(client, subject, version, permanent, &gone, &err);
     if (e != STRATA_E_OK) {
       rc = cli_client_failure("delete", e, &err);
       goto cleanup;
     }
     if (ctx->format == CLI_FORMAT_JSON) {
-      answer = json_integer(gone);
-    } else {
-      int64_t one = gone;
-      print_deleted(args[0], permanent, &one, 1);
-      rc = CLI_EXIT_OK;
+      rc = cli_print_json_steal(json_integer(gone));
       goto cleanup;
     }
+    int64_t one = gone;
+    print_deleted(subject, permanent, &one, 1);
   } else {
-    e = strata_client_delete_subject(client, args[0], permanent, &deleted, &err);
+    e = strata_client_delete_subject(client, subject, permanent, &deleted, &err);
     if (e != STRATA_E_OK) {
       rc = cli_client_failure("delete", e, &err);
       goto cleanup;
     }
     if (ctx->format == CLI_FORMAT_JSON) {
-      answer = json_array();
-      for (size_t i = 0; answer != NULL && i < deleted->count; i++) {
-        if (json_array_append_new(answer, json_integer(deleted->items[i])) != 0) {
-          json_decref(answer);
-          answer = NULL;
-        }
-      }
-    } else {
-      print_deleted(args[0], permanent, deleted->items, deleted->count);
-      rc = CLI_EXIT_OK;
+      rc = cli_print_json_steal(cli_ints_json(deleted));
       goto cleanup;
     }
+    print_deleted(subject, permanent, deleted->items, deleted->count);
   }
-  if (answer == NULL) {
-    cli_error("out of memory");
-    goto cleanup;
-  }
-  rc = cli_print_json(answer);
+  rc = CLI_EXIT_OK;
 
 cleanup:
-  json_decref(answer);
   strata_client_ints_free(&deleted);
   strata_client_free(&client);
   return rc;

@@ -47,8 +47,7 @@ static bool absent(const strata_client_error *err) {
 }
 
 static int fail(export_run *run, strata_error rc, const strata_client_error *err) {
-  cli_progress_pause(&run->progress);
-  return cli_client_failure("export", rc, err);
+  return cli_progress_client_failure(&run->progress, "export", rc, err);
 }
 
 static int out_of_memory(export_run *run) {
@@ -116,53 +115,23 @@ static json_t *source_url(const cli_ctx *ctx) {
   return result;
 }
 
-/* GET /config[/{s}] as JSON into *out (new), json null when none is set. */
-static int fetch_config(export_run *run, const char *subject, json_t **out) {
-  strata_client_config *config = NULL;
+/* The config or mode of @p subject (NULL: global) as JSON into *out (new), json null when none is
+ * set. */
+static int fetch_setting(export_run *run, const cli_setting *setting, const char *subject,
+                         json_t **out) {
+  cli_setting_value value = {0};
   strata_client_error err;
-  strata_error rc = strata_client_get_config(run->client, subject, false, &config, &err);
   int status = CLI_EXIT_OK;
+  strata_error rc = setting->get(run->client, subject, false, &value, &err);
   *out = NULL;
-  if (rc != STRATA_E_OK) {
-    if (absent(&err)) {
-      *out = json_null();
-    } else {
-      status = fail(run, rc, &err);
-    }
-    goto cleanup;
+  if (rc == STRATA_E_OK) {
+    *out = json_incref(value.json);
+  } else if (absent(&err)) {
+    *out = json_null();
+  } else {
+    status = fail(run, rc, &err);
   }
-  *out = json_loads(config->json, 0, NULL);
-  if (*out == NULL) {
-    status = out_of_memory(run);
-  }
-
-cleanup:
-  strata_client_config_free(&config);
-  return status;
-}
-
-/* GET /mode[/{s}] into *out (new), json null when none is set. */
-static int fetch_mode(export_run *run, const char *subject, json_t **out) {
-  char *mode = NULL;
-  strata_client_error err;
-  strata_error rc = strata_client_get_mode(run->client, subject, false, &mode, &err);
-  int status = CLI_EXIT_OK;
-  *out = NULL;
-  if (rc != STRATA_E_OK) {
-    if (absent(&err)) {
-      *out = json_null();
-    } else {
-      status = fail(run, rc, &err);
-    }
-    goto cleanup;
-  }
-  *out = json_string(mode);
-  if (*out == NULL) {
-    status = out_of_memory(run);
-  }
-
-cleanup:
-  free(mode);
+  cli_setting_value_release(&value);
   return status;
 }
 
@@ -170,9 +139,9 @@ cleanup:
 static int add_config_and_mode(export_run *run, json_t *obj, const char *subject) {
   json_t *config = NULL;
   json_t *mode = NULL;
-  int status = fetch_config(run, subject, &config);
+  int status = fetch_setting(run, &cli_setting_config, subject, &config);
   if (status == CLI_EXIT_OK) {
-    status = fetch_mode(run, subject, &mode);
+    status = fetch_setting(run, &cli_setting_mode, subject, &mode);
   }
   if (status == CLI_EXIT_OK &&
       (json_object_set(obj, "config", config) != 0 || json_object_set(obj, "mode", mode) != 0)) {
@@ -238,16 +207,6 @@ cleanup:
   return status;
 }
 
-/* Whether @p version is in @p list. */
-static bool has_version(const strata_client_ints *list, int64_t version) {
-  for (size_t i = 0; list != NULL && i < list->count; i++) {
-    if (list->items[i] == version) {
-      return true;
-    }
-  }
-  return false;
-}
-
 /* Writes the schema text of @p schema once per (context, id); *file is new. */
 static int write_schema(export_run *run, const char *subject, const strata_client_schema *schema,
                         char **file) {
@@ -266,11 +225,7 @@ static int write_schema(export_run *run, const char *subject, const strata_clien
     goto cleanup;
   }
   path = xf_join(run->dir, *file);
-  if (path == NULL) {
-    status = out_of_memory(run);
-    goto cleanup;
-  }
-  folder = strdup(path);
+  folder = path != NULL ? strdup(path) : NULL;
   if (folder == NULL) {
     status = out_of_memory(run);
     goto cleanup;
@@ -330,7 +285,7 @@ static int export_version(export_run *run, const char *subject, int version,
       goto cleanup;
     }
   }
-  bool deleted = schema->deleted || !has_version(live, version);
+  bool deleted = schema->deleted || !cli_ints_contain(live, version);
   entry = json_pack("{s:i, s:I, s:s, s:s, s:O, s:o?, s:o?, s:b}", "version", version, "id",
                     (json_int_t)schema->id, "schemaType", strata_schema_type_name(schema->type),
                     "file", file, "references", refs, "metadata", embedded(schema->metadata),
@@ -358,14 +313,9 @@ static int export_subject(export_run *run, const char *subject, json_t *list) {
   json_t *versions = NULL;
   int status = CLI_EXIT_OK;
 
-  strata_error rc = strata_client_list_versions(run->client, subject, true, &all, &err);
-  if (rc != STRATA_E_OK) {
-    status = err.http_status == 404 ? CLI_EXIT_OK : fail(run, rc, &err);
-    goto cleanup;
-  }
-  rc = strata_client_list_versions(run->client, subject, false, &live, &err);
-  if (rc != STRATA_E_OK && err.http_status != 404) {
-    status = fail(run, rc, &err);
+  strata_error rc = xf_list_subject_versions(run->client, subject, &all, &live, &err);
+  if (rc != STRATA_E_OK || all == NULL) {
+    status = rc != STRATA_E_OK ? fail(run, rc, &err) : CLI_EXIT_OK;
     goto cleanup;
   }
   versions = json_array();
@@ -425,25 +375,16 @@ cleanup:
   return status;
 }
 
-static const char *plural(size_t n) {
-  return n == 1 ? "" : "s";
-}
-
 static int print_summary(const cli_ctx *ctx, const char *dir, size_t nsubjects, size_t nversions,
                          size_t nschemas) {
   if (ctx->format == CLI_FORMAT_JSON) {
-    json_t *summary =
-        json_pack("{s:s, s:I, s:I, s:I}", "directory", dir, "subjects", (json_int_t)nsubjects,
-                  "versions", (json_int_t)nversions, "schemas", (json_int_t)nschemas);
-    int status = summary != NULL ? cli_print_json(summary) : CLI_EXIT_USAGE;
-    if (summary == NULL) {
-      cli_error("out of memory");
-    }
-    json_decref(summary);
-    return status;
+    return cli_print_json_steal(json_pack("{s:s, s:I, s:I, s:I}", "directory", dir, "subjects",
+                                          (json_int_t)nsubjects, "versions", (json_int_t)nversions,
+                                          "schemas", (json_int_t)nschemas));
   }
   printf("exported %zu subject%s, %zu version%s, %zu schema%s to %s\n", nsubjects,
-         plural(nsubjects), nversions, plural(nversions), nschemas, plural(nschemas), dir);
+         cli_plural(nsubjects), nversions, cli_plural(nversions), nschemas, cli_plural(nschemas),
+         dir);
   return CLI_EXIT_OK;
 }
 
@@ -452,53 +393,20 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv) {
   const char *dir = NULL;
   bool force = false;
   bool quiet = false;
-  bool options_done = false;
   strata_client_strings *subjects = NULL;
   strata_client_error err;
   json_t *index = NULL;
   json_t *list = NULL;
   json_t *contexts = NULL;
   export_run run = {0};
+  const cli_option options[] = {CLI_FLAG("--force", &force), CLI_FLAG("--quiet", &quiet),
+                                CLI_OPTIONS_END};
 
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-      int m;
-      if (strcmp(arg, "--") == 0) {
-        options_done = true;
-      } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-        fputs(export_usage, stdout);
-        rc = CLI_EXIT_OK;
-        goto cleanup;
-      } else if (strcmp(arg, "--force") == 0) {
-        force = true;
-      } else if (strcmp(arg, "--quiet") == 0) {
-        quiet = true;
-      } else if ((m = cli_global_option(ctx, argc, argv, &i)) != 0) {
-        if (m < 0) {
-          goto cleanup;
-        }
-      } else {
-        cli_error("export: unknown option '%s'", arg);
-        fputs(export_usage, stderr);
-        goto cleanup;
-      }
-      continue;
-    }
-    if (dir != NULL) {
-      cli_error("export: more than one directory ('%s' and '%s')", dir, arg);
-      fputs(export_usage, stderr);
-      goto cleanup;
-    }
-    dir = arg;
-  }
-  if (dir == NULL || dir[0] == '\0') {
-    cli_error("export: needs the directory to write");
-    fputs(export_usage, stderr);
+  if (!xf_parse_dir_args(ctx, "export", export_usage, options, "needs the directory to write", argc,
+                         argv, &dir, &rc)) {
     goto cleanup;
   }
-  if (!cli_format_allowed(ctx, "export", CLI_FORMAT_TEXT | CLI_FORMAT_JSON) ||
-      !prepare_dir(dir, force)) {
+  if (!prepare_dir(dir, force)) {
     goto cleanup;
   }
   run.dir = dir;

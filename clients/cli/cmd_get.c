@@ -5,7 +5,6 @@
 #include "cli.h"
 
 #include <stdio.h>
-#include <string.h>
 
 static const char get_usage[] =
     "usage: strata get SUBJECT [VERSION] [--format text|json]\n"
@@ -26,64 +25,36 @@ static const char get_usage[] =
 int cmd_get(cli_ctx *ctx, int argc, char **argv) {
   int rc = CLI_EXIT_USAGE;
   const char *id_arg = NULL;
-  const char *args[2] = {NULL, NULL};
-  size_t nargs = 0;
-  bool options_done = false;
+  const char *subject = NULL;
+  const char *version_arg = NULL;
   int version = STRATA_CLIENT_LATEST;
   int64_t id = 0;
   strata_client *client = NULL;
   strata_client_schema *schema = NULL;
   strata_client_error err;
   strata_error e;
+  const cli_option options[] = {CLI_VALUE("--id", &id_arg), CLI_OPTIONS_END};
+  const cli_syntax syntax = {.command = "get",
+                             .usage = get_usage,
+                             .options = options,
+                             .formats = CLI_FORMAT_TEXT | CLI_FORMAT_JSON,
+                             .operands = {&subject, &version_arg}};
 
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    int m = 0;
-    if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-      if (strcmp(arg, "--") == 0) {
-        options_done = true;
-        continue;
-      }
-      if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-        fputs(get_usage, stdout);
-        rc = CLI_EXIT_OK;
-        goto cleanup;
-      }
-      if ((m = cli_option_value(argc, argv, &i, "--id", &id_arg)) != 0 ||
-          (m = cli_global_option(ctx, argc, argv, &i)) != 0) {
-        if (m < 0) {
-          goto cleanup;
-        }
-        continue;
-      }
-      cli_error("get: unknown option '%s'", arg);
-      fputs(get_usage, stderr);
-      goto cleanup;
-    }
-    if (nargs == 2) {
-      cli_error("get: unexpected argument '%s'", arg);
-      fputs(get_usage, stderr);
-      goto cleanup;
-    }
-    args[nargs++] = arg;
-  }
-  if (id_arg != NULL && nargs > 0) {
-    cli_error("get: --id takes no SUBJECT or VERSION");
-    fputs(get_usage, stderr);
+  if (!cli_parse_args(ctx, &syntax, argc, argv, &rc)) {
     goto cleanup;
   }
-  if (id_arg == NULL && nargs == 0) {
-    cli_error("get: needs a SUBJECT or --id ID");
-    fputs(get_usage, stderr);
+  if (id_arg != NULL && subject != NULL) {
+    cli_usage_error(&syntax, "--id takes no SUBJECT or VERSION");
+    goto cleanup;
+  }
+  if (id_arg == NULL && subject == NULL) {
+    cli_usage_error(&syntax, "needs a SUBJECT or --id ID");
     goto cleanup;
   }
   if (id_arg != NULL && !cli_parse_id("get", id_arg, &id)) {
     goto cleanup;
   }
-  if (nargs == 2 && !cli_parse_version("get", args[1], &version)) {
-    goto cleanup;
-  }
-  if (!cli_format_allowed(ctx, "get", CLI_FORMAT_TEXT | CLI_FORMAT_JSON)) {
+  if (version_arg != NULL && !cli_parse_version("get", version_arg, &version)) {
     goto cleanup;
   }
   client = cli_connect(ctx);
@@ -93,7 +64,7 @@ int cmd_get(cli_ctx *ctx, int argc, char **argv) {
   if (id_arg != NULL) {
     e = strata_client_get_schema_by_id(client, id, NULL, &schema, &err);
   } else {
-    e = strata_client_get_version(client, args[0], version, false, &schema, &err);
+    e = strata_client_get_version(client, subject, version, false, &schema, &err);
   }
   if (e != STRATA_E_OK) {
     rc = cli_client_failure("get", e, &err);
@@ -102,7 +73,7 @@ int cmd_get(cli_ctx *ctx, int argc, char **argv) {
   if (schema->id == 0) {
     schema->id = id;
   }
-  rc = cli_print_schema(ctx, schema, args[0]);
+  rc = cli_print_schema(ctx, schema, subject);
 
 cleanup:
   strata_client_schema_free(&schema);

@@ -288,8 +288,7 @@ cleanup:
 
 static int fail(import_run *run, const char *what, strata_error rc,
                 const strata_client_error *err) {
-  cli_progress_pause(&run->progress);
-  return cli_client_failure(what, rc, err);
+  return cli_progress_client_failure(&run->progress, what, rc, err);
 }
 
 /* "import: subject 'S' version V" for messages, into @p buf. */
@@ -297,15 +296,6 @@ static const char *version_name(char *buf, size_t size, const xf_version *v) {
   snprintf(buf, size, "import: subject '%s' version %d (id %lld)", v->subject, v->version,
            (long long)v->id);
   return buf;
-}
-
-static bool has_int(const strata_client_ints *list, int64_t value) {
-  for (size_t i = 0; list != NULL && i < list->count; i++) {
-    if (list->items[i] == value) {
-      return true;
-    }
-  }
-  return false;
 }
 
 static strata_client_schema_input version_input(const xf_version *v, bool with_ids) {
@@ -391,21 +381,14 @@ static int survey_subject(import_run *run, const xf_subject *s, size_t first) {
   char name[600];
   int status = CLI_EXIT_OK;
 
-  strata_error rc = strata_client_list_versions(run->client, s->name, true, &all, &err);
-  if (rc != STRATA_E_OK) {
-    if (err.http_status != 404) {
-      status = fail(run, "import", rc, &err);
-    }
-    goto cleanup;
-  }
-  rc = strata_client_list_versions(run->client, s->name, false, &live, &err);
-  if (rc != STRATA_E_OK && err.http_status != 404) {
-    status = fail(run, "import", rc, &err);
+  strata_error rc = xf_list_subject_versions(run->client, s->name, &all, &live, &err);
+  if (rc != STRATA_E_OK || all == NULL) {
+    status = rc != STRATA_E_OK ? fail(run, "import", rc, &err) : CLI_EXIT_OK;
     goto cleanup;
   }
   for (size_t k = 0; k < s->nversions; k++) {
     const xf_version *v = &s->versions[k];
-    if (!has_int(all, v->version)) {
+    if (!cli_ints_contain(all, v->version)) {
       continue;
     }
     rc = strata_client_get_version(run->client, s->name, v->version, true, &have, &err);
@@ -418,7 +401,7 @@ static int survey_subject(import_run *run, const xf_subject *s, size_t first) {
     if (status != CLI_EXIT_OK) {
       goto cleanup;
     }
-    bool deleted = !has_int(live, v->version);
+    bool deleted = !cli_ints_contain(live, v->version);
     if (deleted && !v->deleted) {
       cli_progress_pause(&run->progress);
       cli_error("%s: soft-deleted in the target registry but live in the export; a soft delete "
@@ -749,31 +732,22 @@ static int apply_settings(import_run *run) {
 /* The command                                                              */
 /* ------------------------------------------------------------------------ */
 
-static const char *plural(size_t n) {
-  return n == 1 ? "" : "s";
-}
-
 static int print_summary(const cli_ctx *ctx, const import_run *run, const char *dir) {
   const xf_index *x = &run->index;
   if (ctx->format == CLI_FORMAT_JSON) {
-    json_t *summary =
+    return cli_print_json_steal(
         json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "directory", dir, "subjects",
                   (json_int_t)x->nsubjects, "versions", (json_int_t)x->nversions, "schemas",
                   (json_int_t)x->nschemas, "registered", (json_int_t)run->registered, "present",
                   (json_int_t)run->present, "softDeleted", (json_int_t)run->soft_deleted, "configs",
-                  (json_int_t)run->configs, "modes", (json_int_t)run->modes);
-    int status = summary != NULL ? cli_print_json(summary) : CLI_EXIT_USAGE;
-    if (summary == NULL) {
-      cli_error("out of memory");
-    }
-    json_decref(summary);
-    return status;
+                  (json_int_t)run->configs, "modes", (json_int_t)run->modes));
   }
   printf("imported %zu subject%s, %zu version%s, %zu schema%s from %s: %zu registered, %zu "
          "already present, %zu soft-deleted, %zu config%s and %zu mode%s set\n",
-         x->nsubjects, plural(x->nsubjects), x->nversions, plural(x->nversions), x->nschemas,
-         plural(x->nschemas), dir, run->registered, run->present, run->soft_deleted, run->configs,
-         plural(run->configs), run->modes, plural(run->modes));
+         x->nsubjects, cli_plural(x->nsubjects), x->nversions, cli_plural(x->nversions),
+         x->nschemas, cli_plural(x->nschemas), dir, run->registered, run->present,
+         run->soft_deleted, run->configs, cli_plural(run->configs), run->modes,
+         cli_plural(run->modes));
   return CLI_EXIT_OK;
 }
 
@@ -798,46 +772,14 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv) {
   int rc = CLI_EXIT_USAGE;
   const char *dir = NULL;
   bool quiet = false;
-  bool options_done = false;
   import_run run = {0};
+  const cli_option options[] = {CLI_FLAG("--quiet", &quiet), CLI_OPTIONS_END};
 
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-      int m;
-      if (strcmp(arg, "--") == 0) {
-        options_done = true;
-      } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-        fputs(import_usage, stdout);
-        rc = CLI_EXIT_OK;
-        goto cleanup;
-      } else if (strcmp(arg, "--quiet") == 0) {
-        quiet = true;
-      } else if ((m = cli_global_option(ctx, argc, argv, &i)) != 0) {
-        if (m < 0) {
-          goto cleanup;
-        }
-      } else {
-        cli_error("import: unknown option '%s'", arg);
-        fputs(import_usage, stderr);
-        goto cleanup;
-      }
-      continue;
-    }
-    if (dir != NULL) {
-      cli_error("import: more than one directory ('%s' and '%s')", dir, arg);
-      fputs(import_usage, stderr);
-      goto cleanup;
-    }
-    dir = arg;
-  }
-  if (dir == NULL || dir[0] == '\0') {
-    cli_error("import: needs the directory written by 'strata export'");
-    fputs(import_usage, stderr);
+  if (!xf_parse_dir_args(ctx, "import", import_usage, options,
+                         "needs the directory written by 'strata export'", argc, argv, &dir, &rc)) {
     goto cleanup;
   }
-  if (!cli_format_allowed(ctx, "import", CLI_FORMAT_TEXT | CLI_FORMAT_JSON) ||
-      !xf_index_load(dir, &run.index) || !flatten(&run) || !plan_order(&run)) {
+  if (!xf_index_load(dir, &run.index) || !flatten(&run) || !plan_order(&run)) {
     goto cleanup;
   }
   run.client = cli_connect(ctx);

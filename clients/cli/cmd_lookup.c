@@ -30,106 +30,36 @@ static const char lookup_usage[] =
 
 int cmd_lookup(cli_ctx *ctx, int argc, char **argv) {
   int rc = CLI_EXIT_USAGE;
-  const char *type_name = NULL;
-  const char *args[2] = {NULL, NULL};
-  size_t nargs = 0;
-  const char **refs = NULL;
-  size_t nrefs = 0;
-  bool normalize = false;
-  bool deleted = false;
-  bool options_done = false;
-  cli_schema_file file;
+  cli_schema_args args;
   strata_client *client = NULL;
   strata_client_schema *found = NULL;
   strata_client_error err;
 
-  memset(&file, 0, sizeof file);
-  refs = calloc((size_t)argc, sizeof *refs);
-  if (refs == NULL) {
-    cli_error("out of memory");
-    goto cleanup;
-  }
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    const char *value = NULL;
-    int m = 0;
-    if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-      if (strcmp(arg, "--") == 0) {
-        options_done = true;
-        continue;
-      }
-      if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-        fputs(lookup_usage, stdout);
-        rc = CLI_EXIT_OK;
-        goto cleanup;
-      }
-      if (strcmp(arg, "--normalize") == 0) {
-        normalize = true;
-        continue;
-      }
-      if (strcmp(arg, "--deleted") == 0) {
-        deleted = true;
-        continue;
-      }
-      if ((m = cli_option_value(argc, argv, &i, "--ref", &value)) != 0) {
-        if (m < 0) {
-          goto cleanup;
-        }
-        refs[nrefs++] = value;
-        continue;
-      }
-      if ((m = cli_option_value(argc, argv, &i, "--type", &type_name)) != 0 ||
-          (m = cli_global_option(ctx, argc, argv, &i)) != 0) {
-        if (m < 0) {
-          goto cleanup;
-        }
-        continue;
-      }
-      cli_error("lookup: unknown option '%s'", arg);
-      fputs(lookup_usage, stderr);
-      goto cleanup;
-    }
-    if (nargs == 2) {
-      cli_error("lookup: unexpected argument '%s'", arg);
-      fputs(lookup_usage, stderr);
-      goto cleanup;
-    }
-    args[nargs++] = arg;
-  }
-  if (nargs < 2) {
-    cli_error("lookup: needs a SUBJECT and a schema FILE");
-    fputs(lookup_usage, stderr);
-    goto cleanup;
-  }
-  if (!cli_format_allowed(ctx, "lookup", CLI_FORMAT_TEXT | CLI_FORMAT_JSON)) {
-    goto cleanup;
-  }
-  if (!cli_schema_file_load(&file, args[1], type_name, refs, nrefs)) {
+  if (!cli_schema_args_parse(ctx, "lookup", lookup_usage, true, argc, argv, &args, &rc)) {
     goto cleanup;
   }
   client = cli_connect(ctx);
   if (client == NULL) {
     goto cleanup;
   }
-  strata_error e =
-      strata_client_lookup(client, args[0], &file.input, normalize, deleted, &found, &err);
+  strata_error e = strata_client_lookup(client, args.subject, &args.file.input, args.normalize,
+                                        args.deleted, &found, &err);
   if (e != STRATA_E_OK) {
     rc = cli_client_failure("lookup", e, &err);
     goto cleanup;
   }
   if (ctx->format == CLI_FORMAT_JSON) {
-    rc = cli_print_schema(ctx, found, args[0]);
+    rc = cli_print_schema(ctx, found, args.subject);
     goto cleanup;
   }
   printf("found %s version %d with id %" PRId64 "%s\n",
-         found->subject != NULL ? found->subject : args[0], found->version, found->id,
+         found->subject != NULL ? found->subject : args.subject, found->version, found->id,
          found->deleted ? " (deleted)" : "");
   rc = CLI_EXIT_OK;
 
 cleanup:
   strata_client_schema_free(&found);
   strata_client_free(&client);
-  cli_schema_file_release(&file);
-  free(refs);
+  cli_schema_args_release(&args);
   return rc;
 }

@@ -4,9 +4,6 @@
  */
 #include "cli.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <strings.h>
 
 static const char mode_usage[] =
@@ -39,128 +36,26 @@ static const char *mode_name(const char *name) {
   return NULL;
 }
 
-/* Sets the mode of @p subject (NULL: global) to @p mode and prints it. */
-static int set_mode(const cli_ctx *ctx, strata_client *client, const char *subject,
-                    const char *mode, bool force) {
-  int rc = CLI_EXIT_USAGE;
-  char *stored = NULL;
-  json_t *answer = NULL;
-  strata_client_error err;
-
-  strata_error e = strata_client_set_mode(client, subject, mode, force, &stored, &err);
-  if (e != STRATA_E_OK) {
-    rc = cli_client_failure("mode", e, &err);
-    goto cleanup;
-  }
-  const char *shown = stored != NULL ? stored : mode;
-  if (ctx->format == CLI_FORMAT_JSON) {
-    answer = json_pack("{s:s}", "mode", shown);
-    if (answer == NULL) {
-      cli_error("out of memory");
-      goto cleanup;
-    }
-    rc = cli_print_json(answer);
-    goto cleanup;
-  }
-  printf("%s: set to %s\n", subject != NULL ? subject : "global", shown);
-  rc = CLI_EXIT_OK;
-
-cleanup:
-  json_decref(answer);
-  free(stored);
-  return rc;
-}
-
-/* Prints the mode set on @p subject (NULL: global) and the effective one. */
-static int show_mode(const cli_ctx *ctx, strata_client *client, const char *subject) {
-  int rc = CLI_EXIT_USAGE;
-  char *own = NULL;
-  char *effective = NULL;
-  json_t *answer = NULL;
-  strata_client_error err;
-
-  strata_error e = strata_client_get_mode(client, subject, false, &own, &err);
-  if (e == STRATA_E_SUBJECT_LEVEL_MODE_NOT_CONFIGURED) {
-    own = NULL;
-  } else if (e != STRATA_E_OK) {
-    rc = cli_client_failure("mode", e, &err);
-    goto cleanup;
-  }
-  e = strata_client_get_mode(client, subject, true, &effective, &err);
-  if (e != STRATA_E_OK) {
-    rc = cli_client_failure("mode", e, &err);
-    goto cleanup;
-  }
-  if (ctx->format == CLI_FORMAT_JSON) {
-    answer = json_object();
-    if (answer == NULL ||
-        (subject != NULL && json_object_set_new(answer, "subject", json_string(subject)) != 0) ||
-        json_object_set_new(answer, "mode", own != NULL ? json_string(own) : json_null()) != 0 ||
-        json_object_set_new(answer, "effective", json_string(effective)) != 0) {
-      cli_error("out of memory");
-      goto cleanup;
-    }
-    rc = cli_print_json(answer);
-    goto cleanup;
-  }
-  printf("%s: %s (effective %s)\n", subject != NULL ? subject : "global",
-         own != NULL ? own : "not set", effective);
-  rc = CLI_EXIT_OK;
-
-cleanup:
-  json_decref(answer);
-  free(effective);
-  free(own);
-  return rc;
-}
-
 int cmd_mode(cli_ctx *ctx, int argc, char **argv) {
   int rc = CLI_EXIT_USAGE;
   const char *subject = NULL;
   const char *mode_arg = NULL;
   const char *mode = NULL;
   bool force = false;
-  bool options_done = false;
   strata_client *client = NULL;
+  const cli_option options[] = {CLI_FLAG("--force", &force), CLI_VALUE("--set", &mode_arg),
+                                CLI_OPTIONS_END};
+  const cli_syntax syntax = {.command = "mode",
+                             .usage = mode_usage,
+                             .options = options,
+                             .formats = CLI_FORMAT_TEXT | CLI_FORMAT_JSON,
+                             .operands = {&subject}};
 
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    int m = 0;
-    if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-      if (strcmp(arg, "--") == 0) {
-        options_done = true;
-        continue;
-      }
-      if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-        fputs(mode_usage, stdout);
-        rc = CLI_EXIT_OK;
-        goto cleanup;
-      }
-      if (strcmp(arg, "--force") == 0) {
-        force = true;
-        continue;
-      }
-      if ((m = cli_option_value(argc, argv, &i, "--set", &mode_arg)) != 0 ||
-          (m = cli_global_option(ctx, argc, argv, &i)) != 0) {
-        if (m < 0) {
-          goto cleanup;
-        }
-        continue;
-      }
-      cli_error("mode: unknown option '%s'", arg);
-      fputs(mode_usage, stderr);
-      goto cleanup;
-    }
-    if (subject != NULL) {
-      cli_error("mode: unexpected argument '%s'", arg);
-      fputs(mode_usage, stderr);
-      goto cleanup;
-    }
-    subject = arg;
+  if (!cli_parse_args(ctx, &syntax, argc, argv, &rc)) {
+    goto cleanup;
   }
   if (force && mode_arg == NULL) {
-    cli_error("mode: --force goes with --set");
-    fputs(mode_usage, stderr);
+    cli_usage_error(&syntax, "--force goes with --set");
     goto cleanup;
   }
   if (mode_arg != NULL && (mode = mode_name(mode_arg)) == NULL) {
@@ -169,14 +64,12 @@ int cmd_mode(cli_ctx *ctx, int argc, char **argv) {
               mode_arg);
     goto cleanup;
   }
-  if (!cli_format_allowed(ctx, "mode", CLI_FORMAT_TEXT | CLI_FORMAT_JSON)) {
-    goto cleanup;
-  }
   client = cli_connect(ctx);
   if (client == NULL) {
     goto cleanup;
   }
-  rc = mode != NULL ? set_mode(ctx, client, subject, mode, force) : show_mode(ctx, client, subject);
+  rc = mode != NULL ? cli_setting_set(ctx, &cli_setting_mode, client, subject, mode, force)
+                    : cli_setting_show(ctx, &cli_setting_mode, client, subject);
 
 cleanup:
   strata_client_free(&client);

@@ -62,87 +62,24 @@ static int report_incompatible(strata_client *client, const char *subject,
 
 int cmd_register(cli_ctx *ctx, int argc, char **argv) {
   int rc = CLI_EXIT_USAGE;
-  const char *type_name = NULL;
-  const char *args[2] = {NULL, NULL};
-  size_t nargs = 0;
-  const char **refs = NULL;
-  size_t nrefs = 0;
-  bool normalize = false;
-  bool options_done = false;
-  cli_schema_file file;
+  cli_schema_args args;
   strata_client *client = NULL;
   strata_client_schema *registered = NULL;
   strata_client_schema *found = NULL;
   strata_client_error err;
 
-  memset(&file, 0, sizeof file);
-  refs = calloc((size_t)argc, sizeof *refs);
-  if (refs == NULL) {
-    cli_error("out of memory");
-    goto cleanup;
-  }
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    const char *value = NULL;
-    int m = 0;
-    if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-      if (strcmp(arg, "--") == 0) {
-        options_done = true;
-        continue;
-      }
-      if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-        fputs(register_usage, stdout);
-        rc = CLI_EXIT_OK;
-        goto cleanup;
-      }
-      if (strcmp(arg, "--normalize") == 0) {
-        normalize = true;
-        continue;
-      }
-      if ((m = cli_option_value(argc, argv, &i, "--ref", &value)) != 0) {
-        if (m < 0) {
-          goto cleanup;
-        }
-        refs[nrefs++] = value;
-        continue;
-      }
-      if ((m = cli_option_value(argc, argv, &i, "--type", &type_name)) != 0 ||
-          (m = cli_global_option(ctx, argc, argv, &i)) != 0) {
-        if (m < 0) {
-          goto cleanup;
-        }
-        continue;
-      }
-      cli_error("register: unknown option '%s'", arg);
-      fputs(register_usage, stderr);
-      goto cleanup;
-    }
-    if (nargs == 2) {
-      cli_error("register: unexpected argument '%s'", arg);
-      fputs(register_usage, stderr);
-      goto cleanup;
-    }
-    args[nargs++] = arg;
-  }
-  if (nargs < 2) {
-    cli_error("register: needs a SUBJECT and a schema FILE");
-    fputs(register_usage, stderr);
-    goto cleanup;
-  }
-  if (!cli_format_allowed(ctx, "register", CLI_FORMAT_TEXT | CLI_FORMAT_JSON)) {
-    goto cleanup;
-  }
-  if (!cli_schema_file_load(&file, args[1], type_name, refs, nrefs)) {
+  if (!cli_schema_args_parse(ctx, "register", register_usage, false, argc, argv, &args, &rc)) {
     goto cleanup;
   }
   client = cli_connect(ctx);
   if (client == NULL) {
     goto cleanup;
   }
+  const char *subject = args.subject;
   strata_error e =
-      strata_client_register(client, args[0], &file.input, normalize, &registered, &err);
+      strata_client_register(client, subject, &args.file.input, args.normalize, &registered, &err);
   if (e == STRATA_E_INCOMPATIBLE_SCHEMA) {
-    rc = report_incompatible(client, args[0], &file.input, e, &err);
+    rc = report_incompatible(client, subject, &args.file.input, e, &err);
     goto cleanup;
   }
   if (e != STRATA_E_OK) {
@@ -152,7 +89,8 @@ int cmd_register(cli_ctx *ctx, int argc, char **argv) {
   const strata_client_schema *shown = registered;
   if (registered->version <= 0) {
     /* A registry older than 8.x answers only {"id": N}: ask for the version. */
-    e = strata_client_lookup(client, args[0], &file.input, normalize, false, &found, &err);
+    e = strata_client_lookup(client, subject, &args.file.input, args.normalize, false, &found,
+                             &err);
     if (e == STRATA_E_OK) {
       shown = found;
     } else {
@@ -161,14 +99,14 @@ int cmd_register(cli_ctx *ctx, int argc, char **argv) {
     }
   }
   if (ctx->format == CLI_FORMAT_JSON) {
-    rc = cli_print_schema(ctx, shown, args[0]);
+    rc = cli_print_schema(ctx, shown, subject);
     goto cleanup;
   }
   if (shown->version > 0) {
-    printf("registered %s version %d with id %" PRId64 "\n", args[0], shown->version,
+    printf("registered %s version %d with id %" PRId64 "\n", subject, shown->version,
            shown->id > 0 ? shown->id : registered->id);
   } else {
-    printf("registered %s with id %" PRId64 "\n", args[0], registered->id);
+    printf("registered %s with id %" PRId64 "\n", subject, registered->id);
   }
   rc = CLI_EXIT_OK;
 
@@ -176,7 +114,6 @@ cleanup:
   strata_client_schema_free(&found);
   strata_client_schema_free(&registered);
   strata_client_free(&client);
-  cli_schema_file_release(&file);
-  free(refs);
+  cli_schema_args_release(&args);
   return rc;
 }

@@ -22,42 +22,23 @@ static const char schema_usage[] =
     "Exit status: 0 success, 2 usage or input error (the message names the file).\n";
 
 int cmd_schema(cli_ctx *ctx, int argc, char **argv) {
-  (void)ctx;
   int rc = CLI_EXIT_USAGE;
   const char *type_name = NULL;
   const char *action = NULL;
   const char *path = NULL;
   strata_schema *schema = NULL;
   strata_schema_type type;
+  const cli_option options[] = {CLI_VALUE("--type", &type_name), CLI_OPTIONS_END};
+  const cli_syntax syntax = {.command = "schema",
+                             .usage = schema_usage,
+                             .options = options,
+                             .no_global_options = true,
+                             .operands = {&action, &path},
+                             .required = 2,
+                             .missing = "needs an action and a file",
+                             .too_many = "too many arguments"};
 
-  for (int i = 1; i < argc; i++) {
-    int m;
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      fputs(schema_usage, stdout);
-      rc = CLI_EXIT_OK;
-      goto cleanup;
-    }
-    if ((m = cli_option_value(argc, argv, &i, "--type", &type_name)) != 0) {
-      if (m < 0) {
-        goto cleanup;
-      }
-    } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-      cli_error("schema: unknown option '%s'", argv[i]);
-      fputs(schema_usage, stderr);
-      goto cleanup;
-    } else if (action == NULL) {
-      action = argv[i];
-    } else if (path == NULL) {
-      path = argv[i];
-    } else {
-      cli_error("schema: too many arguments");
-      fputs(schema_usage, stderr);
-      goto cleanup;
-    }
-  }
-  if (action == NULL || path == NULL) {
-    cli_error("schema: needs an action and a file");
-    fputs(schema_usage, stderr);
+  if (!cli_parse_args(ctx, &syntax, argc, argv, &rc)) {
     goto cleanup;
   }
   if (strcmp(action, "validate") != 0 && strcmp(action, "canonical") != 0 &&

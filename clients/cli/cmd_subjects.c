@@ -5,7 +5,6 @@
 #include "cli.h"
 
 #include <stdio.h>
-#include <string.h>
 
 static const char subjects_usage[] =
     "usage: strata subjects [--prefix PREFIX] [--deleted] [--format text|json]\n"
@@ -25,37 +24,15 @@ int cmd_subjects(cli_ctx *ctx, int argc, char **argv) {
   bool deleted = false;
   strata_client *client = NULL;
   strata_client_strings *subjects = NULL;
-  json_t *array = NULL;
   strata_client_error err;
+  const cli_option options[] = {CLI_VALUE("--prefix", &prefix), CLI_FLAG("--deleted", &deleted),
+                                CLI_OPTIONS_END};
+  const cli_syntax syntax = {.command = "subjects",
+                             .usage = subjects_usage,
+                             .options = options,
+                             .formats = CLI_FORMAT_TEXT | CLI_FORMAT_JSON};
 
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    int m = 0;
-    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-      fputs(subjects_usage, stdout);
-      rc = CLI_EXIT_OK;
-      goto cleanup;
-    }
-    if (strcmp(arg, "--deleted") == 0) {
-      deleted = true;
-      continue;
-    }
-    if ((m = cli_option_value(argc, argv, &i, "--prefix", &prefix)) != 0 ||
-        (m = cli_global_option(ctx, argc, argv, &i)) != 0) {
-      if (m < 0) {
-        goto cleanup;
-      }
-      continue;
-    }
-    if (arg[0] == '-') {
-      cli_error("subjects: unknown option '%s'", arg);
-    } else {
-      cli_error("subjects: unexpected argument '%s'", arg);
-    }
-    fputs(subjects_usage, stderr);
-    goto cleanup;
-  }
-  if (!cli_format_allowed(ctx, "subjects", CLI_FORMAT_TEXT | CLI_FORMAT_JSON)) {
+  if (!cli_parse_args(ctx, &syntax, argc, argv, &rc)) {
     goto cleanup;
   }
   client = cli_connect(ctx);
@@ -68,18 +45,7 @@ int cmd_subjects(cli_ctx *ctx, int argc, char **argv) {
     goto cleanup;
   }
   if (ctx->format == CLI_FORMAT_JSON) {
-    array = json_array();
-    for (size_t i = 0; array != NULL && i < subjects->count; i++) {
-      if (json_array_append_new(array, json_string(subjects->items[i])) != 0) {
-        json_decref(array);
-        array = NULL;
-      }
-    }
-    if (array == NULL) {
-      cli_error("out of memory");
-      goto cleanup;
-    }
-    rc = cli_print_json(array);
+    rc = cli_print_json_steal(cli_strings_json(subjects));
     goto cleanup;
   }
   for (size_t i = 0; i < subjects->count; i++) {
@@ -88,7 +54,6 @@ int cmd_subjects(cli_ctx *ctx, int argc, char **argv) {
   rc = CLI_EXIT_OK;
 
 cleanup:
-  json_decref(array);
   strata_client_strings_free(&subjects);
   strata_client_free(&client);
   return rc;

@@ -6,7 +6,6 @@
 
 #include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
 
 static const char versions_usage[] =
     "usage: strata versions SUBJECT [--deleted] [--format text|json]\n"
@@ -23,52 +22,19 @@ int cmd_versions(cli_ctx *ctx, int argc, char **argv) {
   int rc = CLI_EXIT_USAGE;
   const char *subject = NULL;
   bool deleted = false;
-  bool options_done = false;
   strata_client *client = NULL;
   strata_client_ints *versions = NULL;
-  json_t *array = NULL;
   strata_client_error err;
+  const cli_option options[] = {CLI_FLAG("--deleted", &deleted), CLI_OPTIONS_END};
+  const cli_syntax syntax = {.command = "versions",
+                             .usage = versions_usage,
+                             .options = options,
+                             .formats = CLI_FORMAT_TEXT | CLI_FORMAT_JSON,
+                             .operands = {&subject},
+                             .required = 1,
+                             .missing = "needs a SUBJECT"};
 
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    int m = 0;
-    if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-      if (strcmp(arg, "--") == 0) {
-        options_done = true;
-        continue;
-      }
-      if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-        fputs(versions_usage, stdout);
-        rc = CLI_EXIT_OK;
-        goto cleanup;
-      }
-      if (strcmp(arg, "--deleted") == 0) {
-        deleted = true;
-        continue;
-      }
-      if ((m = cli_global_option(ctx, argc, argv, &i)) != 0) {
-        if (m < 0) {
-          goto cleanup;
-        }
-        continue;
-      }
-      cli_error("versions: unknown option '%s'", arg);
-      fputs(versions_usage, stderr);
-      goto cleanup;
-    }
-    if (subject != NULL) {
-      cli_error("versions: unexpected argument '%s'", arg);
-      fputs(versions_usage, stderr);
-      goto cleanup;
-    }
-    subject = arg;
-  }
-  if (subject == NULL) {
-    cli_error("versions: needs a SUBJECT");
-    fputs(versions_usage, stderr);
-    goto cleanup;
-  }
-  if (!cli_format_allowed(ctx, "versions", CLI_FORMAT_TEXT | CLI_FORMAT_JSON)) {
+  if (!cli_parse_args(ctx, &syntax, argc, argv, &rc)) {
     goto cleanup;
   }
   client = cli_connect(ctx);
@@ -81,18 +47,7 @@ int cmd_versions(cli_ctx *ctx, int argc, char **argv) {
     goto cleanup;
   }
   if (ctx->format == CLI_FORMAT_JSON) {
-    array = json_array();
-    for (size_t i = 0; array != NULL && i < versions->count; i++) {
-      if (json_array_append_new(array, json_integer(versions->items[i])) != 0) {
-        json_decref(array);
-        array = NULL;
-      }
-    }
-    if (array == NULL) {
-      cli_error("out of memory");
-      goto cleanup;
-    }
-    rc = cli_print_json(array);
+    rc = cli_print_json_steal(cli_ints_json(versions));
     goto cleanup;
   }
   for (size_t i = 0; i < versions->count; i++) {
@@ -101,7 +56,6 @@ int cmd_versions(cli_ctx *ctx, int argc, char **argv) {
   rc = CLI_EXIT_OK;
 
 cleanup:
-  json_decref(array);
   strata_client_ints_free(&versions);
   strata_client_free(&client);
   return rc;

@@ -1,6 +1,7 @@
 /*
  * export_format.c - the layout of an export directory: file names, paths and
- * reading index.json back (see export_format.h).
+ * reading index.json back; the command line of export and import and the
+ * version lists both read of a subject (see export_format.h).
  */
 #include "export_format.h"
 
@@ -11,6 +12,40 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+bool xf_parse_dir_args(cli_ctx *ctx, const char *command, const char *usage,
+                       const cli_option *options, const char *missing, int argc, char **argv,
+                       const char **dir, int *status) {
+  const cli_syntax syntax = {.command = command,
+                             .usage = usage,
+                             .options = options,
+                             .formats = CLI_FORMAT_TEXT | CLI_FORMAT_JSON,
+                             .operands = {dir},
+                             .required = 1,
+                             .missing = missing,
+                             .too_many = "more than one directory"};
+  if (!cli_parse_args(ctx, &syntax, argc, argv, status)) {
+    return false;
+  }
+  if ((*dir)[0] == '\0') {
+    cli_usage_error(&syntax, "%s", missing);
+    return false;
+  }
+  return true;
+}
+
+strata_error xf_list_subject_versions(strata_client *client, const char *subject,
+                                      strata_client_ints **all, strata_client_ints **live,
+                                      strata_client_error *err) {
+  *all = NULL;
+  *live = NULL;
+  strata_error rc = strata_client_list_versions(client, subject, true, all, err);
+  if (rc != STRATA_E_OK) {
+    return err->http_status == 404 ? STRATA_E_OK : rc;
+  }
+  rc = strata_client_list_versions(client, subject, false, live, err);
+  return rc != STRATA_E_OK && err->http_status == 404 ? STRATA_E_OK : rc;
+}
 
 const char *xf_extension(strata_schema_type type) {
   switch (type) {

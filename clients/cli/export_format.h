@@ -1,6 +1,8 @@
 /*
  * export_format.h - PRIVATE to `strata export` and `strata import`: the
- * layout of an export directory (docs/cli/strata-export.md describes it).
+ * layout of an export directory (docs/cli/strata-export.md describes it),
+ * and what the two commands share: their command line and the registry
+ * reads both make of a subject.
  *
  *   DIR/index.json                         format, source, configs, modes,
  *                                          subjects and their versions
@@ -80,6 +82,28 @@ bool xf_make_dirs(const char *path, cli_progress *progress);
  * (first clearing the bar of @p progress, which may be NULL).
  */
 bool xf_write_file(const char *path, const char *data, size_t len, cli_progress *progress);
+
+/**
+ * Reads the command line of export or import, "[OPTION]... DIR": the
+ * command's own @p options (ended by CLI_OPTIONS_END) and the directory into
+ * *dir (borrowed from argv), as cli_parse_args() does; @p missing is said
+ * when no DIR or an empty one is given. Returns false when the command is
+ * done, with the exit status in *status.
+ */
+bool xf_parse_dir_args(cli_ctx *ctx, const char *command, const char *usage,
+                       const cli_option *options, const char *missing, int argc, char **argv,
+                       const char **dir, int *status);
+
+/**
+ * Reads what a registry holds of @p subject, as export and import both need
+ * it: every version number, soft-deleted ones included (*all), and the live
+ * ones (*live). Both are new (strata_client_ints_free()) or NULL: *all NULL
+ * (and STRATA_E_OK) when the registry does not know the subject, *live NULL
+ * when it has no live version. Returns any other failure, described in @p err.
+ */
+strata_error xf_list_subject_versions(strata_client *client, const char *subject,
+                                      strata_client_ints **all, strata_client_ints **live,
+                                      strata_client_error *err);
 
 /** One version of a subject in a loaded index. */
 typedef struct xf_version {

@@ -30,6 +30,7 @@ static const cli_command commands[] = {
     {"mode", cmd_mode, "show or set the mode (READWRITE, READONLY, IMPORT, ...)"},
     {"export", cmd_export, "copy every subject, version, config and mode to a directory"},
     {"import", cmd_import, "register an export into a registry in IMPORT mode, keeping ids"},
+    {"proto", cmd_proto, "compile .proto files to a FileDescriptorSet (as protoc does)"},
     {"migrate", cmd_migrate, "lint SQL migrations; check them against table schemas"},
 };
 

@@ -76,26 +76,17 @@ static bool names_add(scla_names *names, const json_t *def, const char *name, co
     names->cap = cap;
   }
   scla_named *n = &names->items[names->count];
+  /* A dotted name is already full; its namespace is what precedes the last dot. */
   n->def = def;
+  n->fullname = strchr(name, '.') != NULL ? strdup(name) : join_name(space, name);
   n->space = NULL;
-  n->fullname = NULL;
-  const char *dot = strrchr(name, '.');
-  if (dot != NULL) {
-    n->fullname = strdup(name);
-    n->space = strndup(name, (size_t)(dot - name));
-    if (n->fullname == NULL || n->space == NULL) {
-      free(n->fullname);
-      free(n->space);
-      return false;
-    }
-  } else {
-    n->fullname = join_name(space, name);
-    n->space = space != NULL ? strdup(space) : NULL;
-    if (n->fullname == NULL || (space != NULL && n->space == NULL)) {
-      free(n->fullname);
-      free(n->space);
-      return false;
-    }
+  if (n->fullname == NULL) {
+    return false;
+  }
+  const char *dot = strrchr(n->fullname, '.');
+  if (dot != NULL && (n->space = strndup(n->fullname, (size_t)(dot - n->fullname))) == NULL) {
+    free(n->fullname);
+    return false;
   }
   names->count++;
   return true;
@@ -544,6 +535,24 @@ static const char *type_label(avro_schema_t schema) {
   }
 }
 
+static bool memo_add(build_ctx *ctx, avro_schema_t writer, avro_schema_t reader, scla_plan *plan) {
+  if (ctx->nmemo == ctx->capmemo) {
+    size_t cap = ctx->capmemo ? ctx->capmemo * 2 : 16;
+    memo_entry *grown = realloc(ctx->memo, cap * sizeof *grown);
+    if (grown == NULL) {
+      ctx->nomem = true;
+      return false;
+    }
+    ctx->memo = grown;
+    ctx->capmemo = cap;
+  }
+  ctx->memo[ctx->nmemo++] = (memo_entry){writer, reader, plan};
+  return true;
+}
+
+/* A new plan for (@p writer, @p reader), owned by the resolution and
+ * memoised, so that a recursive type reuses it; NULL (ctx->nomem set) when
+ * out of memory. */
 static scla_plan *plan_new(build_ctx *ctx, scla_op op, avro_schema_t writer, avro_schema_t reader) {
   scla_plan *plan = calloc(1, sizeof *plan);
   if (plan == NULL) {
@@ -558,22 +567,17 @@ static scla_plan *plan_new(build_ctx *ctx, scla_op op, avro_schema_t writer, avr
   plan->branch = -1;
   plan->next_owned = ctx->res->owned;
   ctx->res->owned = plan;
-  return plan;
+  return memo_add(ctx, writer, reader, plan) ? plan : NULL;
 }
 
-static bool memo_add(build_ctx *ctx, avro_schema_t writer, avro_schema_t reader, scla_plan *plan) {
-  if (ctx->nmemo == ctx->capmemo) {
-    size_t cap = ctx->capmemo ? ctx->capmemo * 2 : 16;
-    memo_entry *grown = realloc(ctx->memo, cap * sizeof *grown);
-    if (grown == NULL) {
-      ctx->nomem = true;
-      return false;
-    }
-    ctx->memo = grown;
-    ctx->capmemo = cap;
+/* A new zeroed array of @p n (at least one) elements of @p size; NULL
+ * (ctx->nomem set) when out of memory. */
+static void *plan_array(build_ctx *ctx, size_t n, size_t size) {
+  void *array = calloc(n > 0 ? n : 1, size);
+  if (array == NULL) {
+    ctx->nomem = true;
   }
-  ctx->memo[ctx->nmemo++] = (memo_entry){writer, reader, plan};
-  return true;
+  return array;
 }
 
 static scla_plan *memo_find(const build_ctx *ctx, avro_schema_t writer, avro_schema_t reader) {
@@ -685,17 +689,16 @@ static scla_plan *build_record(build_ctx *ctx, avro_schema_t writer, avro_schema
   scla_plan *result = NULL;
   bool *taken = NULL;
   scla_plan *plan = plan_new(ctx, OP_RECORD, writer, reader);
-  if (plan == NULL || !memo_add(ctx, writer, reader, plan)) {
+  if (plan == NULL) {
     goto cleanup;
   }
   const scla_named *def = names_find(ctx->res->names, reader);
   size_t nw = avro_schema_record_size(writer);
   size_t nr = avro_schema_record_size(reader);
-  plan->steps = calloc(nw ? nw : 1, sizeof *plan->steps);
-  plan->fills = calloc(nr ? nr : 1, sizeof *plan->fills);
-  taken = calloc(nr ? nr : 1, sizeof *taken);
+  plan->steps = plan_array(ctx, nw, sizeof *plan->steps);
+  plan->fills = plan_array(ctx, nr, sizeof *plan->fills);
+  taken = plan_array(ctx, nr, sizeof *taken);
   if (plan->steps == NULL || plan->fills == NULL || taken == NULL) {
-    ctx->nomem = true;
     goto cleanup;
   }
   plan->nsteps = nw;
@@ -753,13 +756,12 @@ cleanup:
 
 static scla_plan *build_enum(build_ctx *ctx, avro_schema_t writer, avro_schema_t reader) {
   scla_plan *plan = plan_new(ctx, OP_ENUM, writer, reader);
-  if (plan == NULL || !memo_add(ctx, writer, reader, plan)) {
+  if (plan == NULL) {
     return NULL;
   }
   int n = avro_schema_enum_number_of_symbols(writer);
-  plan->symbols = calloc(n > 0 ? (size_t)n : 1, sizeof *plan->symbols);
+  plan->symbols = plan_array(ctx, n > 0 ? (size_t)n : 0, sizeof *plan->symbols);
   if (plan->symbols == NULL) {
-    ctx->nomem = true;
     return NULL;
   }
   plan->nsymbols = (size_t)n;
@@ -776,13 +778,12 @@ static scla_plan *build_enum(build_ctx *ctx, avro_schema_t writer, avro_schema_t
 
 static scla_plan *build_writer_union(build_ctx *ctx, avro_schema_t writer, avro_schema_t reader) {
   scla_plan *plan = plan_new(ctx, OP_WRITER_UNION, writer, reader);
-  if (plan == NULL || !memo_add(ctx, writer, reader, plan)) {
+  if (plan == NULL) {
     return NULL;
   }
   size_t n = avro_schema_union_size(writer);
-  plan->branches = calloc(n ? n : 1, sizeof *plan->branches);
+  plan->branches = plan_array(ctx, n, sizeof *plan->branches);
   if (plan->branches == NULL) {
-    ctx->nomem = true;
     return NULL;
   }
   plan->nbranches = n;
@@ -833,7 +834,7 @@ static scla_plan *build_reader_union(build_ctx *ctx, avro_schema_t writer, avro_
         continue;
       }
       scla_plan *plan = plan_new(ctx, OP_READER_UNION, writer, reader);
-      if (plan == NULL || !memo_add(ctx, writer, reader, plan)) {
+      if (plan == NULL) {
         return NULL;
       }
       plan->branch = (int)i;
@@ -860,11 +861,7 @@ static scla_plan *build_primitive(build_ctx *ctx, avro_schema_t writer, avro_sch
   }
   for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
     if (ops[i].type == wt) {
-      scla_plan *plan = plan_new(ctx, ops[i].op, writer, reader);
-      if (plan == NULL || !memo_add(ctx, writer, reader, plan)) {
-        return NULL;
-      }
-      return plan;
+      return plan_new(ctx, ops[i].op, writer, reader);
     }
   }
   build_fail(ctx, "unexpected writer type %s", type_label(writer));
@@ -874,7 +871,7 @@ static scla_plan *build_primitive(build_ctx *ctx, avro_schema_t writer, avro_sch
 static scla_plan *build_container(build_ctx *ctx, avro_schema_t writer, avro_schema_t reader) {
   bool array = is_avro_array(writer);
   scla_plan *plan = plan_new(ctx, array ? OP_ARRAY : OP_MAP, writer, reader);
-  if (plan == NULL || !memo_add(ctx, writer, reader, plan)) {
+  if (plan == NULL) {
     return NULL;
   }
   size_t saved = path_push(ctx, "", array ? "[]" : "{}");
@@ -924,7 +921,7 @@ static scla_plan *build(build_ctx *ctx, avro_schema_t writer, avro_schema_t read
       return NULL;
     }
     scla_plan *plan = plan_new(ctx, OP_FIXED, writer, reader);
-    if (plan == NULL || !memo_add(ctx, writer, reader, plan)) {
+    if (plan == NULL) {
       return NULL;
     }
     plan->size = avro_schema_fixed_size(writer);

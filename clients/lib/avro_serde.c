@@ -96,8 +96,7 @@ strata_error strata_avro_serializer_new(strata_client *client, const char *subje
   }
   s = calloc(1, sizeof *s);
   if (s == NULL) {
-    rc = STRATA_E_NOMEM;
-    sclt_fail(err, 0, 0, "out of memory");
+    rc = sclt_nomem(err);
     goto cleanup;
   }
   pthread_mutex_init(&s->lock, NULL);
@@ -106,8 +105,7 @@ strata_error strata_avro_serializer_new(strata_client *client, const char *subje
   s->subject = strdup(subject);
   s->schema_text = strdup(schema_json);
   if (s->subject == NULL || s->schema_text == NULL) {
-    rc = STRATA_E_NOMEM;
-    sclt_fail(err, 0, 0, "out of memory");
+    rc = sclt_nomem(err);
     goto cleanup;
   }
   rc = scla_parse_schema(s->schema_text, strlen(s->schema_text), &s->schema, message);
@@ -216,8 +214,7 @@ strata_error strata_avro_serialize(strata_avro_serializer *serializer, avro_valu
   }
   writer = avro_writer_memory((const char *)buf + STRATA_WIRE_HEADER_SIZE, (int64_t)size);
   if (writer == NULL) {
-    rc = STRATA_E_NOMEM;
-    sclt_fail(err, 0, 0, "out of memory");
+    rc = sclt_nomem(err);
     goto cleanup;
   }
   if (avro_value_write(writer, value) != 0 || avro_writer_tell(writer) != (int64_t)size) {
@@ -308,8 +305,7 @@ strata_error strata_avro_deserializer_new(strata_client *client, const char *rea
   *out = NULL;
   d = calloc(1, sizeof *d);
   if (d == NULL) {
-    rc = STRATA_E_NOMEM;
-    sclt_fail(err, 0, 0, "out of memory");
+    rc = sclt_nomem(err);
     goto cleanup;
   }
   pthread_rwlock_init(&d->lock, NULL);
@@ -374,8 +370,7 @@ static strata_error writer_text(strata_client *client, const strata_client_schem
   }
   *text = strdup(resolved);
   if (*text == NULL) {
-    rc = STRATA_E_NOMEM;
-    sclt_fail(err, 0, 0, "out of memory");
+    rc = sclt_nomem(err);
   }
 
 cleanup:
@@ -412,8 +407,7 @@ static strata_error writer_load(strata_avro_deserializer *d, int64_t id, scla_wr
   }
   w = calloc(1, sizeof *w);
   if (w == NULL) {
-    rc = STRATA_E_NOMEM;
-    sclt_fail(err, 0, 0, "out of memory");
+    rc = sclt_nomem(err);
     goto cleanup;
   }
   w->id = id;

@@ -139,35 +139,40 @@ size_t sclc_cache_count(sclc_cache *cache) {
   return n;
 }
 
+/* Moves @p e to the newest end of the recency list. */
+static void make_newest(sclc_cache *cache, entry *e) {
+  unlink_recency(cache, e);
+  push_newest(cache, e);
+}
+
 /* Inserts or replaces @p key with (@p schema, @p id); takes ownership of
- * @p schema in every case. */
-static void put(sclc_cache *cache, const char *key, size_t len, strata_client_schema *schema,
-                int64_t id) {
-  uint64_t hash = key_hash(key, len);
+ * @p schema in every case. A key whose building failed is skipped. */
+static void put(sclc_cache *cache, sclc_buf *key, strata_client_schema *schema, int64_t id) {
+  const char *text = sclc_buf_text(key);
   entry *e = NULL;
 
-  if (cache->capacity == 0) {
+  if (cache->capacity == 0 || text == NULL) {
     strata_client_schema_free(&schema);
     return;
   }
+  uint64_t hash = key_hash(text, key->len);
   pthread_mutex_lock(&cache->lock);
-  e = find(cache, key, len, hash);
+  e = find(cache, text, key->len, hash);
   if (e != NULL) {
     strata_client_schema_free(&e->schema);
     e->schema = schema;
     e->id = id;
     schema = NULL;
-    unlink_recency(cache, e);
-    push_newest(cache, e);
+    make_newest(cache, e);
     goto cleanup;
   }
   e = calloc(1, sizeof *e);
-  if (e == NULL || (e->key = malloc(len)) == NULL) {
+  if (e == NULL || (e->key = malloc(key->len)) == NULL) {
     free(e);
     goto cleanup;
   }
-  memcpy(e->key, key, len);
-  e->key_len = len;
+  memcpy(e->key, text, key->len);
+  e->key_len = key->len;
   e->hash = hash;
   e->schema = schema;
   e->id = id;
@@ -185,58 +190,52 @@ cleanup:
   strata_client_schema_free(&schema);
 }
 
-bool sclc_cache_get_schema(sclc_cache *cache, const char *key, size_t key_len,
-                           strata_client_schema **out) {
-  uint64_t hash = key_hash(key, key_len);
+/* Looks up @p key and makes a found entry the newest. With @p schema set only
+ * a schema entry hits, and *schema gets a new copy of it; else *id gets the
+ * entry's id. */
+static bool get(sclc_cache *cache, sclc_buf *key, strata_client_schema **schema, int64_t *id) {
+  const char *text = sclc_buf_text(key);
   bool hit = false;
 
-  *out = NULL;
-  if (cache->capacity == 0) {
+  if (cache->capacity == 0 || text == NULL) {
     return false;
   }
   pthread_mutex_lock(&cache->lock);
-  entry *e = find(cache, key, key_len, hash);
-  if (e != NULL && e->schema != NULL) {
-    *out = sclr_schema_copy(e->schema);
-    hit = *out != NULL;
-    unlink_recency(cache, e);
-    push_newest(cache, e);
+  entry *e = find(cache, text, key->len, key_hash(text, key->len));
+  if (e != NULL && (schema == NULL || e->schema != NULL)) {
+    if (schema != NULL) {
+      *schema = sclr_schema_copy(e->schema);
+      hit = *schema != NULL;
+    } else {
+      *id = e->id;
+      hit = true;
+    }
+    make_newest(cache, e);
   }
   pthread_mutex_unlock(&cache->lock);
   return hit;
 }
 
-void sclc_cache_put_schema(sclc_cache *cache, const char *key, size_t key_len,
-                           const strata_client_schema *schema) {
+bool sclc_cache_get_schema(sclc_cache *cache, sclc_buf *key, strata_client_schema **out) {
+  *out = NULL;
+  return get(cache, key, out, NULL);
+}
+
+void sclc_cache_put_schema(sclc_cache *cache, sclc_buf *key, const strata_client_schema *schema) {
   if (cache->capacity == 0) {
     return;
   }
   /* Copy outside the lock; put() frees the copy when it cannot keep it. */
   strata_client_schema *copy = sclr_schema_copy(schema);
   if (copy != NULL) {
-    put(cache, key, key_len, copy, copy->id);
+    put(cache, key, copy, copy->id);
   }
 }
 
-bool sclc_cache_get_id(sclc_cache *cache, const char *key, size_t key_len, int64_t *id) {
-  uint64_t hash = key_hash(key, key_len);
-  bool hit = false;
-
-  if (cache->capacity == 0) {
-    return false;
-  }
-  pthread_mutex_lock(&cache->lock);
-  entry *e = find(cache, key, key_len, hash);
-  if (e != NULL) {
-    *id = e->id;
-    hit = true;
-    unlink_recency(cache, e);
-    push_newest(cache, e);
-  }
-  pthread_mutex_unlock(&cache->lock);
-  return hit;
+bool sclc_cache_get_id(sclc_cache *cache, sclc_buf *key, int64_t *id) {
+  return get(cache, key, NULL, id);
 }
 
-void sclc_cache_put_id(sclc_cache *cache, const char *key, size_t key_len, int64_t id) {
-  put(cache, key, key_len, NULL, id);
+void sclc_cache_put_id(sclc_cache *cache, sclc_buf *key, int64_t id) {
+  put(cache, key, NULL, id);
 }

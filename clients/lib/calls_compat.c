@@ -4,7 +4,6 @@
  */
 #include "client_int.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 strata_error strata_client_test_compatibility(strata_client *client, const char *subject,
@@ -13,8 +12,6 @@ strata_error strata_client_test_compatibility(strata_client *client, const char 
                                               strata_client_error *err) {
   strata_error rc;
   sclc_buf path = {0};
-  char *body = NULL;
-  json_t *json = NULL;
   bool first = true;
 
   if (out != NULL) {
@@ -34,18 +31,9 @@ strata_error strata_client_test_compatibility(strata_client *client, const char 
   if (verbose) {
     sclt_query(&path, &first, "verbose", "true");
   }
-  rc = sclr_input_body(input, &body, err);
-  if (rc != STRATA_E_OK) {
-    goto cleanup;
-  }
-  rc = sclt_call(client, "POST", &path, body, &json, err);
-  if (rc == STRATA_E_OK) {
-    rc = sclr_compat(json, out, err);
-  }
+  rc = sclt_call_input(client, "POST", sclc_buf_text(&path), input, sclr_compat, out, err);
 
 cleanup:
-  json_decref(json);
-  free(body);
   sclc_buf_release(&path);
   return rc;
 }

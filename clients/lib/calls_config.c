@@ -7,12 +7,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Builds "/<root>[/{subject}]". */
-static void setting_path(sclc_buf *path, const char *root, const char *subject) {
-  sclc_buf_add(path, root, strlen(root));
-  if (subject != NULL) {
-    sclt_path_segment(path, subject);
+/* Sends @p method to /<root>[/{subject}] with @p query (may be NULL) set to
+ * true and @p body (may be NULL); decodes the answer with @p decode into
+ * @p out (see sclr_decode_fn). */
+static strata_error setting_call(strata_client *client, const char *method, const char *root,
+                                 const char *subject, const char *query, const char *body,
+                                 sclr_decode_fn decode, void *out, strata_client_error *err) {
+  strata_error rc;
+  sclc_buf path = {0};
+  bool first = true;
+
+  if (client == NULL) {
+    return sclt_invalid(err, "a client is required");
   }
+  sclc_buf_add(&path, root, strlen(root));
+  if (subject != NULL) {
+    sclt_path_segment(&path, subject);
+  }
+  if (query != NULL) {
+    sclt_query(&path, &first, query, "true");
+  }
+  rc = sclt_call(client, method, sclc_buf_text(&path), body, decode, out, err);
+  sclc_buf_release(&path);
+  return rc;
+}
+
+/* The body {"<name>": "<value>"}: new text (free()), NULL when out of memory. */
+static char *one_member_body(const char *name, const char *value) {
+  json_t *doc = json_pack("{s:s}", name, value);
+  char *body = doc != NULL ? sclr_dump(doc) : NULL;
+  json_decref(doc);
+  return body;
 }
 
 /* Sends @p method to /config[/{s}] and decodes the config answer into *out
@@ -20,36 +45,15 @@ static void setting_path(sclc_buf *path, const char *root, const char *subject) 
 static strata_error config_call(strata_client *client, const char *method, const char *subject,
                                 bool default_to_global, const char *body,
                                 strata_client_config **out, strata_client_error *err) {
-  strata_error rc;
-  sclc_buf path = {0};
-  json_t *json = NULL;
   strata_client_config *config = NULL;
-  bool first = true;
-
+  strata_error rc =
+      setting_call(client, method, "/config", subject, default_to_global ? "defaultToGlobal" : NULL,
+                   body, sclr_config, &config, err);
   if (out != NULL) {
-    *out = NULL;
-  }
-  if (client == NULL) {
-    return sclt_invalid(err, "a client is required");
-  }
-  setting_path(&path, "/config", subject);
-  if (default_to_global) {
-    sclt_query(&path, &first, "defaultToGlobal", "true");
-  }
-  rc = sclt_call(client, method, &path, body, &json, err);
-  if (rc != STRATA_E_OK) {
-    goto cleanup;
-  }
-  rc = sclr_config(json, &config, err);
-  if (rc == STRATA_E_OK && out != NULL) {
     *out = config;
     config = NULL;
   }
-
-cleanup:
   strata_client_config_free(&config);
-  json_decref(json);
-  sclc_buf_release(&path);
   return rc;
 }
 
@@ -79,7 +83,6 @@ strata_error strata_client_set_compatibility(strata_client *client, const char *
                                              strata_client_error *err) {
   strata_error rc;
   const char *name = strata_compat_level_name(level);
-  json_t *doc = NULL;
   char *body = NULL;
 
   if (out != NULL) {
@@ -88,17 +91,9 @@ strata_error strata_client_set_compatibility(strata_client *client, const char *
   if (name == NULL) {
     return sclt_invalid(err, "unknown compatibility level");
   }
-  doc = json_pack("{s:s}", "compatibility", name);
-  body = doc != NULL ? sclr_dump(doc) : NULL;
-  if (body == NULL) {
-    rc = sclt_nomem(err);
-    goto cleanup;
-  }
-  rc = config_call(client, "PUT", subject, false, body, out, err);
-
-cleanup:
+  body = one_member_body("compatibility", name);
+  rc = body != NULL ? config_call(client, "PUT", subject, false, body, out, err) : sclt_nomem(err);
   free(body);
-  json_decref(doc);
   return rc;
 }
 
@@ -107,43 +102,32 @@ strata_error strata_client_delete_config(strata_client *client, const char *subj
   return config_call(client, "DELETE", subject, false, NULL, out, err);
 }
 
+/* The "mode" of a /mode answer [char **]. */
+static strata_error mode_decode(const json_t *json, void *out, strata_client_error *err) {
+  char **mode = out;
+  const json_t *value = json_object_get(json, "mode");
+  *mode = NULL;
+  if (!json_is_string(value)) {
+    sclt_fail(err, 200, 0, "unexpected answer from the registry: expected {\"mode\": \"...\"}");
+    return STRATA_E_BAD_RESPONSE;
+  }
+  *mode = strdup(json_string_value(value));
+  return *mode != NULL ? STRATA_E_OK : sclt_nomem(err);
+}
+
 /* Sends @p method to /mode[/{s}] with @p query (may be NULL) set to true and
  * returns the "mode" of the answer in *mode (new, may be NULL when not wanted). */
 static strata_error mode_call(strata_client *client, const char *method, const char *subject,
                               const char *query, const char *body, char **mode,
                               strata_client_error *err) {
-  strata_error rc;
-  sclc_buf path = {0};
-  json_t *json = NULL;
-  bool first = true;
-
+  char *value = NULL;
+  strata_error rc =
+      setting_call(client, method, "/mode", subject, query, body, mode_decode, &value, err);
   if (mode != NULL) {
-    *mode = NULL;
+    *mode = value;
+    value = NULL;
   }
-  if (client == NULL) {
-    return sclt_invalid(err, "a client is required");
-  }
-  setting_path(&path, "/mode", subject);
-  if (query != NULL) {
-    sclt_query(&path, &first, query, "true");
-  }
-  rc = sclt_call(client, method, &path, body, &json, err);
-  if (rc != STRATA_E_OK) {
-    goto cleanup;
-  }
-  const json_t *value = json_object_get(json, "mode");
-  if (!json_is_string(value)) {
-    sclt_fail(err, 200, 0, "unexpected answer from the registry: expected {\"mode\": \"...\"}");
-    rc = STRATA_E_BAD_RESPONSE;
-    goto cleanup;
-  }
-  if (mode != NULL && (*mode = strdup(json_string_value(value))) == NULL) {
-    rc = sclt_nomem(err);
-  }
-
-cleanup:
-  json_decref(json);
-  sclc_buf_release(&path);
+  free(value);
   return rc;
 }
 
@@ -159,7 +143,6 @@ strata_error strata_client_get_mode(strata_client *client, const char *subject,
 strata_error strata_client_set_mode(strata_client *client, const char *subject, const char *mode,
                                     bool force, char **result, strata_client_error *err) {
   strata_error rc;
-  json_t *doc = NULL;
   char *body = NULL;
 
   if (result != NULL) {
@@ -168,17 +151,10 @@ strata_error strata_client_set_mode(strata_client *client, const char *subject, 
   if (mode == NULL) {
     return sclt_invalid(err, "a mode is required");
   }
-  doc = json_pack("{s:s}", "mode", mode);
-  body = doc != NULL ? sclr_dump(doc) : NULL;
-  if (body == NULL) {
-    rc = sclt_nomem(err);
-    goto cleanup;
-  }
-  rc = mode_call(client, "PUT", subject, force ? "force" : NULL, body, result, err);
-
-cleanup:
+  body = one_member_body("mode", mode);
+  rc = body != NULL ? mode_call(client, "PUT", subject, force ? "force" : NULL, body, result, err)
+                    : sclt_nomem(err);
   free(body);
-  json_decref(doc);
   return rc;
 }
 

@@ -16,7 +16,6 @@ strata_error strata_client_get_schema_by_id(strata_client *client, int64_t id, c
   strata_error rc = STRATA_E_OK;
   sclc_buf key = {0};
   sclc_buf path = {0};
-  json_t *json = NULL;
   bool first = true;
 
   if (out != NULL) {
@@ -27,18 +26,14 @@ strata_error strata_client_get_schema_by_id(strata_client *client, int64_t id, c
   }
   sclc_buf_printf(&key, "%lld;", (long long)id);
   sclc_buf_add_field(&key, subject);
-  if (sclc_buf_text(&key) != NULL && sclc_cache_get_schema(client->by_id, key.data, key.len, out)) {
+  if (sclc_cache_get_schema(client->by_id, &key, out)) {
     goto cleanup;
   }
   sclc_buf_printf(&path, "/schemas/ids/%lld", (long long)id);
   if (subject != NULL) {
     sclt_query(&path, &first, "subject", subject);
   }
-  rc = sclt_call(client, "GET", &path, NULL, &json, err);
-  if (rc != STRATA_E_OK) {
-    goto cleanup;
-  }
-  rc = sclr_schema(json, out, err);
+  rc = sclt_call(client, "GET", sclc_buf_text(&path), NULL, sclr_schema, out, err);
   if (rc != STRATA_E_OK) {
     goto cleanup;
   }
@@ -53,12 +48,9 @@ strata_error strata_client_get_schema_by_id(strata_client *client, int64_t id, c
   if ((*out)->id == 0) {
     (*out)->id = id;
   }
-  if (sclc_buf_text(&key) != NULL) {
-    sclc_cache_put_schema(client->by_id, key.data, key.len, *out);
-  }
+  sclc_cache_put_schema(client->by_id, &key, *out);
 
 cleanup:
-  json_decref(json);
   sclc_buf_release(&key);
   sclc_buf_release(&path);
   return rc;
@@ -67,9 +59,8 @@ cleanup:
 strata_error strata_client_get_schema_by_guid(strata_client *client, const char *guid,
                                               strata_client_schema **out,
                                               strata_client_error *err) {
-  strata_error rc = STRATA_E_OK;
+  strata_error rc;
   sclc_buf path = {0};
-  json_t *json = NULL;
 
   if (out != NULL) {
     *out = NULL;
@@ -79,18 +70,15 @@ strata_error strata_client_get_schema_by_guid(strata_client *client, const char 
   }
   sclc_buf_add(&path, "/schemas/guids", strlen("/schemas/guids"));
   sclt_path_segment(&path, guid);
-  rc = sclt_call(client, "GET", &path, NULL, &json, err);
-  if (rc == STRATA_E_OK) {
-    rc = sclr_schema(json, out, err);
-  }
-  json_decref(json);
+  rc = sclt_call(client, "GET", sclc_buf_text(&path), NULL, sclr_schema, out, err);
   sclc_buf_release(&path);
   return rc;
 }
 
-/* GET /schemas/ids/{id}/<what>[?deleted=true]: the JSON answer. */
+/* GET /schemas/ids/{id}/<what>[?deleted=true], decoded with @p decode into
+ * @p out (see sclr_decode_fn). */
 static strata_error id_list(strata_client *client, int64_t id, const char *what, bool deleted,
-                            json_t **json, strata_client_error *err) {
+                            sclr_decode_fn decode, void *out, strata_client_error *err) {
   strata_error rc;
   sclc_buf path = {0};
   bool first = true;
@@ -102,87 +90,37 @@ static strata_error id_list(strata_client *client, int64_t id, const char *what,
   if (deleted) {
     sclt_query(&path, &first, "deleted", "true");
   }
-  rc = sclt_call(client, "GET", &path, NULL, json, err);
+  rc = sclt_call(client, "GET", sclc_buf_text(&path), NULL, decode, out, err);
   sclc_buf_release(&path);
   return rc;
 }
 
 strata_error strata_client_get_id_subjects(strata_client *client, int64_t id, bool deleted,
                                            strata_client_strings **out, strata_client_error *err) {
-  json_t *json = NULL;
-  strata_error rc;
-
   if (out == NULL) {
     return sclt_invalid(err, "a result pointer is required");
   }
   *out = NULL;
-  rc = id_list(client, id, "subjects", deleted, &json, err);
-  if (rc == STRATA_E_OK) {
-    rc = sclr_strings(json, out, err);
-  }
-  json_decref(json);
-  return rc;
+  return id_list(client, id, "subjects", deleted, sclr_strings, out, err);
 }
 
 strata_error strata_client_get_id_versions(strata_client *client, int64_t id, bool deleted,
                                            strata_client_subject_versions **out,
                                            strata_client_error *err) {
-  json_t *json = NULL;
-  strata_error rc;
-
   if (out == NULL) {
     return sclt_invalid(err, "a result pointer is required");
   }
   *out = NULL;
-  rc = id_list(client, id, "versions", deleted, &json, err);
-  if (rc == STRATA_E_OK) {
-    rc = sclr_subject_versions(json, out, err);
-  }
-  json_decref(json);
-  return rc;
+  return id_list(client, id, "versions", deleted, sclr_subject_versions, out, err);
 }
 
 strata_error strata_client_get_schema_types(strata_client *client, strata_client_strings **out,
                                             strata_client_error *err) {
-  json_t *json = NULL;
-  strata_error rc;
-
   if (client == NULL || out == NULL) {
     return sclt_invalid(err, "a client and a result pointer are required");
   }
   *out = NULL;
-  rc = sclt_request_json(client, "GET", "/schemas/types", NULL, &json, err);
-  if (rc == STRATA_E_OK) {
-    rc = sclr_strings(json, out, err);
-  }
-  json_decref(json);
-  return rc;
-}
-
-/* Appends the schemas of the page @p json to @p list. */
-static strata_error append_page(const json_t *json, strata_client_schemas *list, size_t *cap,
-                                strata_client_error *err) {
-  if (!json_is_array(json)) {
-    sclt_fail(err, 200, 0, "unexpected answer from the registry: expected an array of schemas");
-    return STRATA_E_BAD_RESPONSE;
-  }
-  for (size_t i = 0; i < json_array_size(json); i++) {
-    if (list->count == *cap) {
-      size_t grown_cap = *cap ? *cap * 2 : 64;
-      strata_client_schema **grown = realloc(list->items, grown_cap * sizeof *grown);
-      if (grown == NULL) {
-        return sclt_nomem(err);
-      }
-      list->items = grown;
-      *cap = grown_cap;
-    }
-    strata_error rc = sclr_schema(json_array_get(json, i), &list->items[list->count], err);
-    if (rc != STRATA_E_OK) {
-      return rc;
-    }
-    list->count++;
-  }
-  return STRATA_E_OK;
+  return sclt_call(client, "GET", "/schemas/types", NULL, sclr_strings, out, err);
 }
 
 /* Whether the first schema of the page @p json is @p schema (same subject and version). */
@@ -202,7 +140,6 @@ strata_error strata_client_list_schemas(strata_client *client, const char *prefi
   strata_client_schemas *list = NULL;
   sclc_buf path = {0};
   json_t *json = NULL;
-  size_t cap = 0;
   size_t prev_start = 0;
   char number[32];
 
@@ -237,7 +174,7 @@ strata_error strata_client_list_schemas(strata_client *client, const char *prefi
     sclt_query(&path, &first, "limit", number);
     json_decref(json);
     json = NULL;
-    rc = sclt_call(client, "GET", &path, NULL, &json, err);
+    rc = sclt_request_json(client, "GET", sclc_buf_text(&path), NULL, &json, err);
     if (rc != STRATA_E_OK) {
       goto cleanup;
     }
@@ -246,7 +183,7 @@ strata_error strata_client_list_schemas(strata_client *client, const char *prefi
       break; /* the registry ignores offset: this page repeats the previous one */
     }
     prev_start = list->count;
-    rc = append_page(json, list, &cap, err);
+    rc = sclr_schemas_append(json, list, err);
     if (rc != STRATA_E_OK) {
       goto cleanup;
     }

@@ -9,19 +9,11 @@
 
 strata_error strata_client_list_contexts(strata_client *client, strata_client_strings **out,
                                          strata_client_error *err) {
-  strata_error rc;
-  json_t *json = NULL;
-
   if (client == NULL || out == NULL) {
     return sclt_invalid(err, "a client and a result pointer are required");
   }
   *out = NULL;
-  rc = sclt_request_json(client, "GET", "/contexts", NULL, &json, err);
-  if (rc == STRATA_E_OK) {
-    rc = sclr_strings(json, out, err);
-  }
-  json_decref(json);
-  return rc;
+  return sclt_call(client, "GET", "/contexts", NULL, sclr_strings, out, err);
 }
 
 strata_error strata_client_delete_context(strata_client *client, const char *context,

@@ -14,17 +14,36 @@ static void subject_path(sclc_buf *path, const char *subject) {
   sclt_path_segment(path, subject);
 }
 
+/* Starts @p path with "/subjects/{subject}/versions/{version}"; a version
+ * neither above 0 nor STRATA_CLIENT_LATEST is STRATA_E_INVALID_ARGUMENT. */
+static strata_error subject_version_path(sclc_buf *path, const char *subject, int version,
+                                         strata_client_error *err) {
+  subject_path(path, subject);
+  if (!sclt_path_version(path, version)) {
+    return sclt_invalid(err, "the version must be above 0 or STRATA_CLIENT_LATEST");
+  }
+  return STRATA_E_OK;
+}
+
 /* Fills the "subject + version" cache key. */
 static void version_key(sclc_buf *key, const char *subject, int version) {
   sclc_buf_add_field(key, subject);
   sclc_buf_printf(key, "%d;", version);
 }
 
+/* Remembers the id of (@p subject, @p input, @p normalize) for register_id(). */
+static void remember_id(strata_client *client, const char *subject,
+                        const strata_client_schema_input *input, bool normalize, int64_t id) {
+  sclc_buf key = {0};
+  sclr_input_key(&key, subject, input, normalize);
+  sclc_cache_put_id(client->by_definition, &key, id);
+  sclc_buf_release(&key);
+}
+
 strata_error strata_client_list_subjects(strata_client *client, const char *prefix, bool deleted,
                                          strata_client_strings **out, strata_client_error *err) {
   strata_error rc;
   sclc_buf path = {0};
-  json_t *json = NULL;
   bool first = true;
 
   if (out != NULL) {
@@ -40,11 +59,7 @@ strata_error strata_client_list_subjects(strata_client *client, const char *pref
   if (deleted) {
     sclt_query(&path, &first, "deleted", "true");
   }
-  rc = sclt_call(client, "GET", &path, NULL, &json, err);
-  if (rc == STRATA_E_OK) {
-    rc = sclr_strings(json, out, err);
-  }
-  json_decref(json);
+  rc = sclt_call(client, "GET", sclc_buf_text(&path), NULL, sclr_strings, out, err);
   sclc_buf_release(&path);
   return rc;
 }
@@ -53,7 +68,6 @@ strata_error strata_client_list_versions(strata_client *client, const char *subj
                                          strata_client_ints **out, strata_client_error *err) {
   strata_error rc;
   sclc_buf path = {0};
-  json_t *json = NULL;
   bool first = true;
 
   if (out != NULL) {
@@ -67,11 +81,7 @@ strata_error strata_client_list_versions(strata_client *client, const char *subj
   if (deleted) {
     sclt_query(&path, &first, "deleted", "true");
   }
-  rc = sclt_call(client, "GET", &path, NULL, &json, err);
-  if (rc == STRATA_E_OK) {
-    rc = sclr_ints(json, out, err);
-  }
-  json_decref(json);
+  rc = sclt_call(client, "GET", sclc_buf_text(&path), NULL, sclr_ints, out, err);
   sclc_buf_release(&path);
   return rc;
 }
@@ -82,7 +92,6 @@ strata_error strata_client_get_version(strata_client *client, const char *subjec
   strata_error rc = STRATA_E_OK;
   sclc_buf key = {0};
   sclc_buf path = {0};
-  json_t *json = NULL;
   bool first = true;
   bool cacheable = version > 0;
 
@@ -92,26 +101,20 @@ strata_error strata_client_get_version(strata_client *client, const char *subjec
   if (client == NULL || subject == NULL || out == NULL) {
     return sclt_invalid(err, "a client, a subject and a result pointer are required");
   }
-  subject_path(&path, subject);
-  if (!sclt_path_version(&path, version)) {
-    rc = sclt_invalid(err, "the version must be above 0 or STRATA_CLIENT_LATEST");
+  rc = subject_version_path(&path, subject, version, err);
+  if (rc != STRATA_E_OK) {
     goto cleanup;
   }
   if (cacheable) {
     version_key(&key, subject, version);
-    if (sclc_buf_text(&key) != NULL &&
-        sclc_cache_get_schema(client->by_version, key.data, key.len, out)) {
+    if (sclc_cache_get_schema(client->by_version, &key, out)) {
       goto cleanup;
     }
   }
   if (deleted) {
     sclt_query(&path, &first, "deleted", "true");
   }
-  rc = sclt_call(client, "GET", &path, NULL, &json, err);
-  if (rc != STRATA_E_OK) {
-    goto cleanup;
-  }
-  rc = sclr_schema(json, out, err);
+  rc = sclt_call(client, "GET", sclc_buf_text(&path), NULL, sclr_schema, out, err);
   if (rc != STRATA_E_OK) {
     goto cleanup;
   }
@@ -123,12 +126,11 @@ strata_error strata_client_get_version(strata_client *client, const char *subjec
   }
   /* Soft-deleted versions are not cached: a later call without deleted
    * must see the registry's 404. */
-  if (cacheable && !(*out)->deleted && sclc_buf_text(&key) != NULL) {
-    sclc_cache_put_schema(client->by_version, key.data, key.len, *out);
+  if (cacheable && !(*out)->deleted) {
+    sclc_cache_put_schema(client->by_version, &key, *out);
   }
 
 cleanup:
-  json_decref(json);
   sclc_buf_release(&key);
   sclc_buf_release(&path);
   return rc;
@@ -139,7 +141,6 @@ strata_error strata_client_get_referenced_by(strata_client *client, const char *
                                              strata_client_error *err) {
   strata_error rc = STRATA_E_OK;
   sclc_buf path = {0};
-  json_t *json = NULL;
 
   if (out != NULL) {
     *out = NULL;
@@ -147,19 +148,14 @@ strata_error strata_client_get_referenced_by(strata_client *client, const char *
   if (client == NULL || subject == NULL || out == NULL) {
     return sclt_invalid(err, "a client, a subject and a result pointer are required");
   }
-  subject_path(&path, subject);
-  if (!sclt_path_version(&path, version)) {
-    rc = sclt_invalid(err, "the version must be above 0 or STRATA_CLIENT_LATEST");
+  rc = subject_version_path(&path, subject, version, err);
+  if (rc != STRATA_E_OK) {
     goto cleanup;
   }
   sclc_buf_add(&path, "/referencedby", strlen("/referencedby"));
-  rc = sclt_call(client, "GET", &path, NULL, &json, err);
-  if (rc == STRATA_E_OK) {
-    rc = sclr_ints(json, out, err);
-  }
+  rc = sclt_call(client, "GET", sclc_buf_text(&path), NULL, sclr_ints, out, err);
 
 cleanup:
-  json_decref(json);
   sclc_buf_release(&path);
   return rc;
 }
@@ -171,7 +167,6 @@ strata_error strata_client_get_latest_with_metadata(strata_client *client, const
                                                     strata_client_error *err) {
   strata_error rc = STRATA_E_OK;
   sclc_buf path = {0};
-  json_t *json = NULL;
   bool first = true;
 
   if (out != NULL) {
@@ -192,51 +187,37 @@ strata_error strata_client_get_latest_with_metadata(strata_client *client, const
     sclt_query(&path, &first, "key", keys[i]);
     sclt_query(&path, &first, "value", values[i]);
   }
-  rc = sclt_call(client, "GET", &path, NULL, &json, err);
-  if (rc == STRATA_E_OK) {
-    rc = sclr_schema(json, out, err);
-  }
+  rc = sclt_call(client, "GET", sclc_buf_text(&path), NULL, sclr_schema, out, err);
 
 cleanup:
-  json_decref(json);
   sclc_buf_release(&path);
   return rc;
 }
 
-/* POST /subjects/{s}/versions: the decoded answer (*out new). */
+/* POST /subjects/{s}/versions: the decoded answer (*out new), remembered
+ * for register_id(). */
 static strata_error post_version(strata_client *client, const char *subject,
                                  const strata_client_schema_input *input, bool normalize,
                                  strata_client_schema **out, strata_client_error *err) {
   strata_error rc;
   sclc_buf path = {0};
-  char *body = NULL;
-  json_t *json = NULL;
   bool first = true;
 
   *out = NULL;
-  rc = sclr_input_body(input, &body, err);
-  if (rc != STRATA_E_OK) {
-    goto cleanup;
-  }
   subject_path(&path, subject);
   sclc_buf_add(&path, "/versions", strlen("/versions"));
   if (normalize) {
     sclt_query(&path, &first, "normalize", "true");
   }
-  rc = sclt_call(client, "POST", &path, body, &json, err);
-  if (rc != STRATA_E_OK) {
-    goto cleanup;
-  }
-  rc = sclr_schema(json, out, err);
+  rc = sclt_call_input(client, "POST", sclc_buf_text(&path), input, sclr_schema, out, err);
   if (rc == STRATA_E_OK && (*out)->id <= 0) {
     strata_client_schema_free(out);
     sclt_fail(err, 200, 0, "unexpected answer from the registry: no id for the registration");
     rc = STRATA_E_BAD_RESPONSE;
   }
-
-cleanup:
-  json_decref(json);
-  free(body);
+  if (rc == STRATA_E_OK) {
+    remember_id(client, subject, input, normalize, (*out)->id);
+  }
   sclc_buf_release(&path);
   return rc;
 }
@@ -246,7 +227,6 @@ strata_error strata_client_register(strata_client *client, const char *subject,
                                     strata_client_schema **out, strata_client_error *err) {
   strata_error rc;
   strata_client_schema *result = NULL;
-  sclc_buf key = {0};
 
   if (out != NULL) {
     *out = NULL;
@@ -255,21 +235,11 @@ strata_error strata_client_register(strata_client *client, const char *subject,
     return sclt_invalid(err, "a client, a subject and a schema are required");
   }
   rc = post_version(client, subject, input, normalize, &result, err);
-  if (rc != STRATA_E_OK) {
-    goto cleanup;
-  }
-  sclr_input_key(&key, subject, input, normalize);
-  if (sclc_buf_text(&key) != NULL) {
-    sclc_cache_put_id(client->by_definition, key.data, key.len, result->id);
-  }
-  if (out != NULL) {
+  if (rc == STRATA_E_OK && out != NULL) {
     *out = result;
     result = NULL;
   }
-
-cleanup:
   strata_client_schema_free(&result);
-  sclc_buf_release(&key);
   return rc;
 }
 
@@ -285,20 +255,10 @@ strata_error strata_client_register_id(strata_client *client, const char *subjec
   }
   *id = 0;
   sclr_input_key(&key, subject, input, normalize);
-  if (sclc_buf_text(&key) != NULL &&
-      sclc_cache_get_id(client->by_definition, key.data, key.len, id)) {
-    goto cleanup;
+  if (!sclc_cache_get_id(client->by_definition, &key, id)) {
+    rc = post_version(client, subject, input, normalize, &result, err);
+    *id = rc == STRATA_E_OK ? result->id : 0;
   }
-  rc = post_version(client, subject, input, normalize, &result, err);
-  if (rc != STRATA_E_OK) {
-    goto cleanup;
-  }
-  *id = result->id;
-  if (sclc_buf_text(&key) != NULL) {
-    sclc_cache_put_id(client->by_definition, key.data, key.len, result->id);
-  }
-
-cleanup:
   strata_client_schema_free(&result);
   sclc_buf_release(&key);
   return rc;
@@ -310,9 +270,6 @@ strata_error strata_client_lookup(strata_client *client, const char *subject,
                                   strata_client_error *err) {
   strata_error rc;
   sclc_buf path = {0};
-  sclc_buf key = {0};
-  char *body = NULL;
-  json_t *json = NULL;
   bool first = true;
 
   if (out != NULL) {
@@ -321,10 +278,6 @@ strata_error strata_client_lookup(strata_client *client, const char *subject,
   if (client == NULL || subject == NULL || input == NULL || out == NULL) {
     return sclt_invalid(err, "a client, a subject, a schema and a result pointer are required");
   }
-  rc = sclr_input_body(input, &body, err);
-  if (rc != STRATA_E_OK) {
-    goto cleanup;
-  }
   subject_path(&path, subject);
   if (normalize) {
     sclt_query(&path, &first, "normalize", "true");
@@ -332,27 +285,42 @@ strata_error strata_client_lookup(strata_client *client, const char *subject,
   if (deleted) {
     sclt_query(&path, &first, "deleted", "true");
   }
-  rc = sclt_call(client, "POST", &path, body, &json, err);
-  if (rc != STRATA_E_OK) {
-    goto cleanup;
-  }
-  rc = sclr_schema(json, out, err);
-  if (rc != STRATA_E_OK) {
-    goto cleanup;
-  }
+  rc = sclt_call_input(client, "POST", sclc_buf_text(&path), input, sclr_schema, out, err);
   /* A live version holding this schema answers register_id() as well. */
-  if (!(*out)->deleted && (*out)->id > 0) {
-    sclr_input_key(&key, subject, input, normalize);
-    if (sclc_buf_text(&key) != NULL) {
-      sclc_cache_put_id(client->by_definition, key.data, key.len, (*out)->id);
-    }
+  if (rc == STRATA_E_OK && !(*out)->deleted && (*out)->id > 0) {
+    remember_id(client, subject, input, normalize, (*out)->id);
   }
-
-cleanup:
-  json_decref(json);
-  free(body);
   sclc_buf_release(&path);
-  sclc_buf_release(&key);
+  return rc;
+}
+
+/* The answer of DELETE /subjects/{s}/versions/{v} [int *]: the version number. */
+static strata_error deleted_version_decode(const json_t *json, void *out,
+                                           strata_client_error *err) {
+  if (!json_is_integer(json)) {
+    sclt_fail(err, 200, 0, "unexpected answer from the registry: expected a version number");
+    return STRATA_E_BAD_RESPONSE;
+  }
+  *(int *)out = (int)json_integer_value(json);
+  return STRATA_E_OK;
+}
+
+/* DELETE @p path with ?permanent=true when @p permanent; the answer is
+ * decoded into @p out. A deletion the registry made drops this client's
+ * caches: what they held may be gone. */
+static strata_error delete_call(strata_client *client, sclc_buf *path, bool permanent,
+                                sclr_decode_fn decode, void *out, strata_client_error *err) {
+  json_t *json = NULL;
+  bool first = true;
+  if (permanent) {
+    sclt_query(path, &first, "permanent", "true");
+  }
+  strata_error rc = sclt_request_json(client, "DELETE", sclc_buf_text(path), NULL, &json, err);
+  if (rc == STRATA_E_OK) {
+    strata_client_clear_cache(client);
+    rc = decode(json, out, err);
+  }
+  json_decref(json);
   return rc;
 }
 
@@ -361,8 +329,6 @@ strata_error strata_client_delete_subject(strata_client *client, const char *sub
                                           strata_client_error *err) {
   strata_error rc;
   sclc_buf path = {0};
-  json_t *json = NULL;
-  bool first = true;
   strata_client_ints *list = NULL;
 
   if (deleted != NULL) {
@@ -372,24 +338,12 @@ strata_error strata_client_delete_subject(strata_client *client, const char *sub
     return sclt_invalid(err, "a client and a subject are required");
   }
   subject_path(&path, subject);
-  if (permanent) {
-    sclt_query(&path, &first, "permanent", "true");
-  }
-  rc = sclt_call(client, "DELETE", &path, NULL, &json, err);
-  if (rc != STRATA_E_OK) {
-    goto cleanup;
-  }
-  /* What this client cached about the subject may be gone now. */
-  strata_client_clear_cache(client);
-  rc = sclr_ints(json, &list, err);
+  rc = delete_call(client, &path, permanent, sclr_ints, &list, err);
   if (rc == STRATA_E_OK && deleted != NULL) {
     *deleted = list;
     list = NULL;
   }
-
-cleanup:
   strata_client_ints_free(&list);
-  json_decref(json);
   sclc_buf_release(&path);
   return rc;
 }
@@ -399,8 +353,7 @@ strata_error strata_client_delete_version(strata_client *client, const char *sub
                                           strata_client_error *err) {
   strata_error rc = STRATA_E_OK;
   sclc_buf path = {0};
-  json_t *json = NULL;
-  bool first = true;
+  int number = 0;
 
   if (deleted_version != NULL) {
     *deleted_version = 0;
@@ -408,30 +361,16 @@ strata_error strata_client_delete_version(strata_client *client, const char *sub
   if (client == NULL || subject == NULL) {
     return sclt_invalid(err, "a client and a subject are required");
   }
-  subject_path(&path, subject);
-  if (!sclt_path_version(&path, version)) {
-    rc = sclt_invalid(err, "the version must be above 0 or STRATA_CLIENT_LATEST");
-    goto cleanup;
-  }
-  if (permanent) {
-    sclt_query(&path, &first, "permanent", "true");
-  }
-  rc = sclt_call(client, "DELETE", &path, NULL, &json, err);
+  rc = subject_version_path(&path, subject, version, err);
   if (rc != STRATA_E_OK) {
     goto cleanup;
   }
-  strata_client_clear_cache(client);
-  if (!json_is_integer(json)) {
-    sclt_fail(err, 200, 0, "unexpected answer from the registry: expected a version number");
-    rc = STRATA_E_BAD_RESPONSE;
-    goto cleanup;
-  }
-  if (deleted_version != NULL) {
-    *deleted_version = (int)json_integer_value(json);
+  rc = delete_call(client, &path, permanent, deleted_version_decode, &number, err);
+  if (rc == STRATA_E_OK && deleted_version != NULL) {
+    *deleted_version = number;
   }
 
 cleanup:
-  json_decref(json);
   sclc_buf_release(&path);
   return rc;
 }

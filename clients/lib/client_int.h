@@ -15,8 +15,16 @@
 #include <stdarg.h>
 
 /* ------------------------------------------------------------------------ */
-/* Caches (cache.c)                                                         */
+/* Byte buffers (path.c) and caches (cache.c)                               */
 /* ------------------------------------------------------------------------ */
+
+/** A growable byte buffer for building keys and bodies. */
+typedef struct sclc_buf {
+  char *data;
+  size_t len;
+  size_t cap;
+  bool failed; /* an allocation failed; data is unusable */
+} sclc_buf;
 
 /** A bounded, thread-safe LRU map from a byte-string key to a schema or an id. */
 typedef struct sclc_cache sclc_cache;
@@ -31,26 +39,17 @@ void sclc_cache_clear(sclc_cache *cache);
 size_t sclc_cache_count(sclc_cache *cache);
 
 /**
- * Looks up @p key. On a hit sets *out to a new deep copy of the stored schema
- * and returns true; false on a miss (or when the copy ran out of memory).
+ * Looks up the key built in @p key. On a hit sets *out to a new deep copy of
+ * the stored schema and returns true; false on a miss, a key whose building
+ * ran out of memory, or when the copy ran out of memory.
  */
-bool sclc_cache_get_schema(sclc_cache *cache, const char *key, size_t key_len,
-                           strata_client_schema **out);
+bool sclc_cache_get_schema(sclc_cache *cache, sclc_buf *key, strata_client_schema **out);
 /** Stores a copy of @p schema under @p key (copied); silently skipped when out of memory. */
-void sclc_cache_put_schema(sclc_cache *cache, const char *key, size_t key_len,
-                           const strata_client_schema *schema);
+void sclc_cache_put_schema(sclc_cache *cache, sclc_buf *key, const strata_client_schema *schema);
 /** Looks up an id under @p key; true on a hit. */
-bool sclc_cache_get_id(sclc_cache *cache, const char *key, size_t key_len, int64_t *id);
-/** Stores @p id under @p key (copied). */
-void sclc_cache_put_id(sclc_cache *cache, const char *key, size_t key_len, int64_t id);
-
-/** A growable byte buffer for building keys and bodies. */
-typedef struct sclc_buf {
-  char *data;
-  size_t len;
-  size_t cap;
-  bool failed; /* an allocation failed; data is unusable */
-} sclc_buf;
+bool sclc_cache_get_id(sclc_cache *cache, sclc_buf *key, int64_t *id);
+/** Stores @p id under @p key (copied); skipped when out of memory. */
+void sclc_cache_put_id(sclc_cache *cache, sclc_buf *key, int64_t id);
 
 /** Appends @p len bytes. */
 void sclc_buf_add(sclc_buf *buf, const void *bytes, size_t len);
@@ -115,17 +114,35 @@ strata_error sclt_request(strata_client *client, const char *method, const char 
 
 /**
  * Like sclt_request() and parses the 2xx body as JSON: *json is new
- * (json_decref()). A body that is not JSON is STRATA_E_BAD_RESPONSE.
+ * (json_decref()). A body that is not JSON is STRATA_E_BAD_RESPONSE. A NULL
+ * @p path (building it ran out of memory, sclc_buf_text()) is STRATA_E_NOMEM.
  */
 strata_error sclt_request_json(strata_client *client, const char *method, const char *path,
                                const char *body, json_t **json, strata_client_error *err);
 
 /**
- * sclt_request_json() on the path built in @p path; a path whose building ran
- * out of memory gives STRATA_E_NOMEM. *json is new (json_decref()).
+ * Decodes a JSON answer. @p out points to the caller's result pointer (a
+ * strata_client_strings **, strata_client_schema **, ...): set to a new
+ * object on success, left NULL on failure with @p err filled.
  */
-strata_error sclt_call(strata_client *client, const char *method, sclc_buf *path, const char *body,
-                       json_t **json, strata_client_error *err);
+typedef strata_error (*sclr_decode_fn)(const json_t *json, void *out, strata_client_error *err);
+
+/**
+ * One registry call: sclt_request_json() of @p method on @p path (NULL: its
+ * building ran out of memory) with @p body (may be NULL), then @p decode of
+ * the answer into @p out (see sclr_decode_fn; new on success).
+ */
+strata_error sclt_call(strata_client *client, const char *method, const char *path,
+                       const char *body, sclr_decode_fn decode, void *out,
+                       strata_client_error *err);
+
+/**
+ * sclt_call() with the JSON body of @p input (borrowed; sclr_input_body()):
+ * an input that makes no body fails before any request.
+ */
+strata_error sclt_call_input(strata_client *client, const char *method, const char *path,
+                             const strata_client_schema_input *input, sclr_decode_fn decode,
+                             void *out, strata_client_error *err);
 
 /** Fills @p err and returns STRATA_E_NOMEM. */
 strata_error sclt_nomem(strata_client_error *err);
@@ -153,7 +170,7 @@ strata_error sclt_map_error(int http_status, int error_code);
 unsigned long sclt_attempts(strata_client *client);
 
 /* ------------------------------------------------------------------------ */
-/* Paths (client.c)                                                         */
+/* Paths (path.c)                                                           */
 /* ------------------------------------------------------------------------ */
 
 /** Appends the percent-encoded @p segment to @p buf. */
@@ -172,20 +189,31 @@ const char *sclc_buf_text(sclc_buf *buf);
 /* JSON answers (results.c)                                                 */
 /* ------------------------------------------------------------------------ */
 
-/** Decodes a schema object; *out is new. STRATA_E_BAD_RESPONSE on a wrong shape. */
-strata_error sclr_schema(const json_t *json, strata_client_schema **out, strata_client_error *err);
-/** Decodes an array of strings; *out is new. */
-strata_error sclr_strings(const json_t *json, strata_client_strings **out,
-                          strata_client_error *err);
-/** Decodes an array of integers; *out is new. */
-strata_error sclr_ints(const json_t *json, strata_client_ints **out, strata_client_error *err);
-/** Decodes an array of {"subject","version"}; *out is new. */
-strata_error sclr_subject_versions(const json_t *json, strata_client_subject_versions **out,
-                                   strata_client_error *err);
-/** Decodes a config object; *out is new. */
-strata_error sclr_config(const json_t *json, strata_client_config **out, strata_client_error *err);
-/** Decodes a compatibility answer; *out is new. */
-strata_error sclr_compat(const json_t *json, strata_client_compat **out, strata_client_error *err);
+/*
+ * The decoders of answers, each an sclr_decode_fn: @p out is the address of
+ * the result pointer named in brackets, set to a new object (free it with the
+ * type's public free function); STRATA_E_BAD_RESPONSE on a wrong shape.
+ */
+/** Decodes a schema object [strata_client_schema **]. */
+strata_error sclr_schema(const json_t *json, void *out, strata_client_error *err);
+/** Decodes an array of strings [strata_client_strings **]. */
+strata_error sclr_strings(const json_t *json, void *out, strata_client_error *err);
+/** Decodes an array of integers [strata_client_ints **]. */
+strata_error sclr_ints(const json_t *json, void *out, strata_client_error *err);
+/** Decodes an array of {"subject","version"} [strata_client_subject_versions **]. */
+strata_error sclr_subject_versions(const json_t *json, void *out, strata_client_error *err);
+/** Decodes a config object [strata_client_config **]. */
+strata_error sclr_config(const json_t *json, void *out, strata_client_error *err);
+/** Decodes a compatibility answer [strata_client_compat **]. */
+strata_error sclr_compat(const json_t *json, void *out, strata_client_error *err);
+
+/**
+ * Appends the schemas of the array @p json (one page of GET /schemas) to
+ * @p list (borrowed, grown). On failure the schemas decoded so far stay in
+ * the list, owned by it.
+ */
+strata_error sclr_schemas_append(const json_t *json, strata_client_schemas *list,
+                                 strata_client_error *err);
 
 /** A new deep copy of @p schema; NULL when out of memory. */
 strata_client_schema *sclr_schema_copy(const strata_client_schema *schema);

@@ -5,6 +5,7 @@
  */
 #include "client_int.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,49 +23,114 @@ static strata_error no_memory(strata_client_error *err) {
   return STRATA_E_NOMEM;
 }
 
-/* Copies an optional string member: absent or null gives NULL. Returns
- * false on a member of another type (*bad set) or no memory (*bad clear). */
-static bool opt_string(const json_t *obj, const char *name, char **out, bool *bad) {
+/* Copies an optional member: absent or null gives NULL. A string member
+ * (@p object false) is copied, an object member (@p object true) dumped as
+ * compact JSON text. Returns false on a member of another type (*bad set) or
+ * no memory (*bad clear). */
+static bool opt_member(const json_t *obj, const char *name, bool object, char **out, bool *bad) {
   const json_t *v = json_object_get(obj, name);
   *out = NULL;
   *bad = false;
   if (v == NULL || json_is_null(v)) {
     return true;
   }
-  if (!json_is_string(v)) {
+  if (object ? !json_is_object(v) : !json_is_string(v)) {
     *bad = true;
     return false;
   }
-  *out = strdup(json_string_value(v));
+  *out = object ? sclr_dump(v) : strdup(json_string_value(v));
   return *out != NULL;
 }
 
-/* Dumps an optional object member as compact JSON text (NULL when absent). */
-static bool opt_json(const json_t *obj, const char *name, char **out, bool *bad) {
-  const json_t *v = json_object_get(obj, name);
-  *out = NULL;
-  *bad = false;
-  if (v == NULL || json_is_null(v)) {
-    return true;
+/* ------------------------------------------------------------------------ */
+/* Arrays: one decoder and one free function for every list                 */
+/* ------------------------------------------------------------------------ */
+
+/* Decodes one array element into @p slot; leaves nothing allocated on failure. */
+typedef strata_error (*item_decode_fn)(const json_t *value, void *slot, strata_client_error *err);
+/* Frees what the element at @p slot owns. */
+typedef void (*item_free_fn)(void *slot);
+
+/*
+ * Appends the elements of the array @p json to the block @p items (may be
+ * NULL) of *count elements of @p size and returns the block, grown with
+ * realloc() (still @p items when nothing was added or growing failed). Each
+ * element is decoded with @p decode; *count counts the elements decoded, also
+ * on failure, so that their owner frees exactly those. *rc is set to the
+ * outcome; @p what names the expected array in the error for a non-array.
+ */
+static void *items_append(const json_t *json, const char *what, size_t size, item_decode_fn decode,
+                          void *items, size_t *count, strata_error *rc, strata_client_error *err) {
+  size_t n = json_array_size(json);
+  *rc = STRATA_E_OK;
+  if (!json_is_array(json)) {
+    *rc = bad_shape(err, what);
+    return items;
   }
-  if (!json_is_object(v)) {
-    *bad = true;
-    return false;
+  if (n == 0) {
+    return items;
   }
-  *out = sclr_dump(v);
-  return *out != NULL;
+  char *grown = n <= SIZE_MAX / size - *count ? realloc(items, (*count + n) * size) : NULL;
+  if (grown == NULL) {
+    *rc = no_memory(err);
+    return items;
+  }
+  for (size_t i = 0; i < n && *rc == STRATA_E_OK; i++) {
+    *rc = decode(json_array_get(json, i), grown + *count * size, err);
+    *count += *rc == STRATA_E_OK ? 1 : 0;
+  }
+  return grown;
+}
+
+/* Frees @p count elements of @p size at @p items with @p item_free (NULL:
+ * the elements own nothing), then the block. */
+static void items_free(void *items, size_t count, size_t size, item_free_fn item_free) {
+  for (size_t i = 0; item_free != NULL && i < count; i++) {
+    item_free((char *)items + i * size);
+  }
+  free(items);
+}
+
+static strata_error string_decode(const json_t *value, void *slot, strata_client_error *err) {
+  char **text = slot;
+  if (!json_is_string(value)) {
+    return bad_shape(err, "expected an array of strings");
+  }
+  *text = strdup(json_string_value(value));
+  return *text != NULL ? STRATA_E_OK : no_memory(err);
+}
+
+static void string_free(void *slot) {
+  free(*(char **)slot);
 }
 
 /* ------------------------------------------------------------------------ */
 /* Schemas                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static void references_free(strata_client_reference *refs, size_t count) {
-  for (size_t i = 0; i < count; i++) {
-    free((char *)refs[i].name);
-    free((char *)refs[i].subject);
+static strata_error reference_decode(const json_t *value, void *slot, strata_client_error *err) {
+  strata_client_reference *r = slot;
+  const json_t *name = json_object_get(value, "name");
+  const json_t *subject = json_object_get(value, "subject");
+  const json_t *version = json_object_get(value, "version");
+  if (!json_is_string(name) || !json_is_string(subject) || !json_is_integer(version)) {
+    return bad_shape(err, "a reference lacks its name, subject or version");
   }
-  free(refs);
+  r->name = strdup(json_string_value(name));
+  r->subject = strdup(json_string_value(subject));
+  r->version = (int)json_integer_value(version);
+  if (r->name == NULL || r->subject == NULL) {
+    free((char *)r->name);
+    free((char *)r->subject);
+    return no_memory(err);
+  }
+  return STRATA_E_OK;
+}
+
+static void reference_free(void *slot) {
+  strata_client_reference *r = slot;
+  free((char *)r->name);
+  free((char *)r->subject);
 }
 
 void strata_client_schema_free(strata_client_schema **schema) {
@@ -75,52 +141,21 @@ void strata_client_schema_free(strata_client_schema **schema) {
   free(s->subject);
   free(s->guid);
   free(s->schema);
-  references_free(s->references, s->reference_count);
+  items_free(s->references, s->reference_count, sizeof *s->references, reference_free);
   free(s->metadata);
   free(s->rule_set);
   free(s);
   *schema = NULL;
 }
 
-static strata_error decode_references(const json_t *arr, strata_client_schema *s,
-                                      strata_client_error *err) {
-  size_t n = json_array_size(arr);
-  if (arr == NULL || json_is_null(arr) || n == 0) {
-    if (arr != NULL && !json_is_null(arr) && !json_is_array(arr)) {
-      return bad_shape(err, "\"references\" is not an array");
-    }
-    return STRATA_E_OK;
-  }
-  s->references = calloc(n, sizeof *s->references);
-  if (s->references == NULL) {
-    return no_memory(err);
-  }
-  for (size_t i = 0; i < n; i++) {
-    const json_t *r = json_array_get(arr, i);
-    const json_t *name = json_object_get(r, "name");
-    const json_t *subject = json_object_get(r, "subject");
-    const json_t *version = json_object_get(r, "version");
-    if (!json_is_string(name) || !json_is_string(subject) || !json_is_integer(version)) {
-      return bad_shape(err, "a reference lacks its name, subject or version");
-    }
-    s->reference_count = i + 1;
-    s->references[i].name = strdup(json_string_value(name));
-    s->references[i].subject = strdup(json_string_value(subject));
-    s->references[i].version = (int)json_integer_value(version);
-    if (s->references[i].name == NULL || s->references[i].subject == NULL) {
-      return no_memory(err);
-    }
-  }
-  return STRATA_E_OK;
-}
-
-strata_error sclr_schema(const json_t *json, strata_client_schema **out, strata_client_error *err) {
+strata_error sclr_schema(const json_t *json, void *out, strata_client_error *err) {
   strata_error rc = STRATA_E_OK;
+  strata_client_schema **result = out;
   strata_client_schema *s = NULL;
   const json_t *v;
   bool bad = false;
 
-  *out = NULL;
+  *result = NULL;
   if (!json_is_object(json)) {
     return bad_shape(err, "expected a schema object");
   }
@@ -130,8 +165,9 @@ strata_error sclr_schema(const json_t *json, strata_client_schema **out, strata_
     goto cleanup;
   }
   s->type = STRATA_SCHEMA_AVRO;
-  if (!opt_string(json, "subject", &s->subject, &bad) ||
-      !opt_string(json, "guid", &s->guid, &bad) || !opt_string(json, "schema", &s->schema, &bad)) {
+  if (!opt_member(json, "subject", false, &s->subject, &bad) ||
+      !opt_member(json, "guid", false, &s->guid, &bad) ||
+      !opt_member(json, "schema", false, &s->schema, &bad)) {
     rc = bad ? bad_shape(err, "subject, guid or schema is not a string") : no_memory(err);
     goto cleanup;
   }
@@ -161,12 +197,16 @@ strata_error sclr_schema(const json_t *json, strata_client_schema **out, strata_
     rc = bad_shape(err, "\"schemaType\" is not a string");
     goto cleanup;
   }
-  rc = decode_references(json_object_get(json, "references"), s, err);
+  v = json_object_get(json, "references");
+  if (v != NULL && !json_is_null(v)) {
+    s->references = items_append(v, "\"references\" is not an array", sizeof *s->references,
+                                 reference_decode, s->references, &s->reference_count, &rc, err);
+  }
   if (rc != STRATA_E_OK) {
     goto cleanup;
   }
-  if (!opt_json(json, "metadata", &s->metadata, &bad) ||
-      !opt_json(json, "ruleSet", &s->rule_set, &bad)) {
+  if (!opt_member(json, "metadata", true, &s->metadata, &bad) ||
+      !opt_member(json, "ruleSet", true, &s->rule_set, &bad)) {
     rc = bad ? bad_shape(err, "metadata or ruleSet is not an object") : no_memory(err);
     goto cleanup;
   }
@@ -175,7 +215,7 @@ strata_error sclr_schema(const json_t *json, strata_client_schema **out, strata_
     rc = bad_shape(err, "the schema object has neither a schema nor an id");
     goto cleanup;
   }
-  *out = s;
+  *result = s;
   s = NULL;
 
 cleanup:
@@ -230,157 +270,117 @@ strata_client_schema *sclr_schema_copy(const strata_client_schema *schema) {
 /* Lists                                                                    */
 /* ------------------------------------------------------------------------ */
 
-void strata_client_strings_free(strata_client_strings **list) {
-  if (list == NULL || *list == NULL) {
-    return;
+static strata_error int_decode(const json_t *value, void *slot, strata_client_error *err) {
+  if (!json_is_integer(value)) {
+    return bad_shape(err, "expected an array of integers");
   }
-  for (size_t i = 0; i < (*list)->count; i++) {
-    free((*list)->items[i]);
-  }
-  free((*list)->items);
-  free(*list);
-  *list = NULL;
+  *(int64_t *)slot = json_integer_value(value);
+  return STRATA_E_OK;
 }
 
-strata_error sclr_strings(const json_t *json, strata_client_strings **out,
-                          strata_client_error *err) {
-  strata_error rc = STRATA_E_OK;
-  strata_client_strings *list = NULL;
-  size_t n = json_array_size(json);
+static strata_error subject_version_decode(const json_t *value, void *slot,
+                                           strata_client_error *err) {
+  strata_client_subject_version *pair = slot;
+  const json_t *subject = json_object_get(value, "subject");
+  const json_t *version = json_object_get(value, "version");
+  if (!json_is_string(subject) || !json_is_integer(version)) {
+    return bad_shape(err, "expected an array of subject-version objects");
+  }
+  pair->subject = strdup(json_string_value(subject));
+  pair->version = (int)json_integer_value(version);
+  return pair->subject != NULL ? STRATA_E_OK : no_memory(err);
+}
 
-  *out = NULL;
-  if (!json_is_array(json)) {
-    return bad_shape(err, "expected an array of strings");
-  }
-  list = calloc(1, sizeof *list);
-  if (list == NULL || (n > 0 && (list->items = calloc(n, sizeof *list->items)) == NULL)) {
-    rc = no_memory(err);
-    goto cleanup;
-  }
-  for (size_t i = 0; i < n; i++) {
-    const json_t *v = json_array_get(json, i);
-    if (!json_is_string(v)) {
-      rc = bad_shape(err, "expected an array of strings");
-      goto cleanup;
-    }
-    list->items[i] = strdup(json_string_value(v));
-    list->count = i + 1;
-    if (list->items[i] == NULL) {
-      rc = no_memory(err);
-      goto cleanup;
-    }
-  }
-  *out = list;
-  list = NULL;
+static void subject_version_free(void *slot) {
+  free(((strata_client_subject_version *)slot)->subject);
+}
 
-cleanup:
-  strata_client_strings_free(&list);
-  return rc;
+static void schema_item_free(void *slot) {
+  strata_client_schema_free(slot);
+}
+
+void strata_client_strings_free(strata_client_strings **list) {
+  if (list != NULL && *list != NULL) {
+    items_free((*list)->items, (*list)->count, sizeof *(*list)->items, string_free);
+    free(*list);
+    *list = NULL;
+  }
 }
 
 void strata_client_ints_free(strata_client_ints **list) {
-  if (list == NULL || *list == NULL) {
-    return;
+  if (list != NULL && *list != NULL) {
+    items_free((*list)->items, (*list)->count, sizeof *(*list)->items, NULL);
+    free(*list);
+    *list = NULL;
   }
-  free((*list)->items);
-  free(*list);
-  *list = NULL;
-}
-
-strata_error sclr_ints(const json_t *json, strata_client_ints **out, strata_client_error *err) {
-  strata_error rc = STRATA_E_OK;
-  strata_client_ints *list = NULL;
-  size_t n = json_array_size(json);
-
-  *out = NULL;
-  if (!json_is_array(json)) {
-    return bad_shape(err, "expected an array of integers");
-  }
-  list = calloc(1, sizeof *list);
-  if (list == NULL || (n > 0 && (list->items = calloc(n, sizeof *list->items)) == NULL)) {
-    rc = no_memory(err);
-    goto cleanup;
-  }
-  for (size_t i = 0; i < n; i++) {
-    const json_t *v = json_array_get(json, i);
-    if (!json_is_integer(v)) {
-      rc = bad_shape(err, "expected an array of integers");
-      goto cleanup;
-    }
-    list->items[i] = json_integer_value(v);
-  }
-  list->count = n;
-  *out = list;
-  list = NULL;
-
-cleanup:
-  strata_client_ints_free(&list);
-  return rc;
 }
 
 void strata_client_subject_versions_free(strata_client_subject_versions **list) {
-  if (list == NULL || *list == NULL) {
-    return;
+  if (list != NULL && *list != NULL) {
+    items_free((*list)->items, (*list)->count, sizeof *(*list)->items, subject_version_free);
+    free(*list);
+    *list = NULL;
   }
-  for (size_t i = 0; i < (*list)->count; i++) {
-    free((*list)->items[i].subject);
-  }
-  free((*list)->items);
-  free(*list);
-  *list = NULL;
-}
-
-strata_error sclr_subject_versions(const json_t *json, strata_client_subject_versions **out,
-                                   strata_client_error *err) {
-  strata_error rc = STRATA_E_OK;
-  strata_client_subject_versions *list = NULL;
-  size_t n = json_array_size(json);
-
-  *out = NULL;
-  if (!json_is_array(json)) {
-    return bad_shape(err, "expected an array of subject-version objects");
-  }
-  list = calloc(1, sizeof *list);
-  if (list == NULL || (n > 0 && (list->items = calloc(n, sizeof *list->items)) == NULL)) {
-    rc = no_memory(err);
-    goto cleanup;
-  }
-  for (size_t i = 0; i < n; i++) {
-    const json_t *v = json_array_get(json, i);
-    const json_t *subject = json_object_get(v, "subject");
-    const json_t *version = json_object_get(v, "version");
-    if (!json_is_string(subject) || !json_is_integer(version)) {
-      rc = bad_shape(err, "expected an array of subject-version objects");
-      goto cleanup;
-    }
-    list->items[i].subject = strdup(json_string_value(subject));
-    list->items[i].version = (int)json_integer_value(version);
-    list->count = i + 1;
-    if (list->items[i].subject == NULL) {
-      rc = no_memory(err);
-      goto cleanup;
-    }
-  }
-  *out = list;
-  list = NULL;
-
-cleanup:
-  strata_client_subject_versions_free(&list);
-  return rc;
 }
 
 void strata_client_schemas_free(strata_client_schemas **list) {
-  if (list == NULL || *list == NULL) {
-    return;
+  if (list != NULL && *list != NULL) {
+    items_free((*list)->items, (*list)->count, sizeof *(*list)->items, schema_item_free);
+    free(*list);
+    *list = NULL;
   }
-  for (size_t i = 0; i < (*list)->count; i++) {
-    strata_client_schema_free(&(*list)->items[i]);
-  }
-  free((*list)->items);
-  free(*list);
-  *list = NULL;
 }
 
+strata_error sclr_strings(const json_t *json, void *out, strata_client_error *err) {
+  strata_client_strings **list = out;
+  strata_error rc;
+  if ((*list = calloc(1, sizeof **list)) == NULL) {
+    return no_memory(err);
+  }
+  (*list)->items = items_append(json, "expected an array of strings", sizeof *(*list)->items,
+                                string_decode, (*list)->items, &(*list)->count, &rc, err);
+  if (rc != STRATA_E_OK) {
+    strata_client_strings_free(list);
+  }
+  return rc;
+}
+
+strata_error sclr_ints(const json_t *json, void *out, strata_client_error *err) {
+  strata_client_ints **list = out;
+  strata_error rc;
+  if ((*list = calloc(1, sizeof **list)) == NULL) {
+    return no_memory(err);
+  }
+  (*list)->items = items_append(json, "expected an array of integers", sizeof *(*list)->items,
+                                int_decode, (*list)->items, &(*list)->count, &rc, err);
+  if (rc != STRATA_E_OK) {
+    strata_client_ints_free(list);
+  }
+  return rc;
+}
+
+strata_error sclr_subject_versions(const json_t *json, void *out, strata_client_error *err) {
+  strata_client_subject_versions **list = out;
+  strata_error rc;
+  if ((*list = calloc(1, sizeof **list)) == NULL) {
+    return no_memory(err);
+  }
+  (*list)->items =
+      items_append(json, "expected an array of subject-version objects", sizeof *(*list)->items,
+                   subject_version_decode, (*list)->items, &(*list)->count, &rc, err);
+  if (rc != STRATA_E_OK) {
+    strata_client_subject_versions_free(list);
+  }
+  return rc;
+}
+
+strata_error sclr_schemas_append(const json_t *json, strata_client_schemas *list,
+                                 strata_client_error *err) {
+  strata_error rc;
+  list->items = items_append(json, "expected an array of schemas", sizeof *list->items, sclr_schema,
+                             list->items, &list->count, &rc, err);
+  return rc;
+}
 /* ------------------------------------------------------------------------ */
 /* Config and compatibility answers                                         */
 /* ------------------------------------------------------------------------ */
@@ -396,13 +396,14 @@ void strata_client_config_free(strata_client_config **config) {
   *config = NULL;
 }
 
-strata_error sclr_config(const json_t *json, strata_client_config **out, strata_client_error *err) {
+strata_error sclr_config(const json_t *json, void *out, strata_client_error *err) {
   strata_error rc = STRATA_E_OK;
+  strata_client_config **result = out;
   strata_client_config *c = NULL;
   const json_t *v;
   bool bad = false;
 
-  *out = NULL;
+  *result = NULL;
   if (!json_is_object(json)) {
     return bad_shape(err, "expected a config object");
   }
@@ -414,8 +415,8 @@ strata_error sclr_config(const json_t *json, strata_client_config **out, strata_
   /* GET answers "compatibilityLevel"; PUT echoes the request's "compatibility". */
   const char *level_key =
       json_object_get(json, "compatibilityLevel") != NULL ? "compatibilityLevel" : "compatibility";
-  if (!opt_string(json, level_key, &c->compatibility_level, &bad) ||
-      !opt_string(json, "compatibilityGroup", &c->compatibility_group, &bad)) {
+  if (!opt_member(json, level_key, false, &c->compatibility_level, &bad) ||
+      !opt_member(json, "compatibilityGroup", false, &c->compatibility_group, &bad)) {
     rc = bad ? bad_shape(err, "compatibility level or group is not a string") : no_memory(err);
     goto cleanup;
   }
@@ -426,7 +427,7 @@ strata_error sclr_config(const json_t *json, strata_client_config **out, strata_
     rc = no_memory(err);
     goto cleanup;
   }
-  *out = c;
+  *result = c;
   c = NULL;
 
 cleanup:
@@ -435,49 +436,43 @@ cleanup:
 }
 
 void strata_client_compat_free(strata_client_compat **compat) {
-  if (compat == NULL || *compat == NULL) {
-    return;
+  if (compat != NULL && *compat != NULL) {
+    items_free((*compat)->messages, (*compat)->message_count, sizeof *(*compat)->messages,
+               string_free);
+    free(*compat);
+    *compat = NULL;
   }
-  for (size_t i = 0; i < (*compat)->message_count; i++) {
-    free((*compat)->messages[i]);
-  }
-  free((*compat)->messages);
-  free(*compat);
-  *compat = NULL;
 }
 
-strata_error sclr_compat(const json_t *json, strata_client_compat **out, strata_client_error *err) {
-  strata_error rc = STRATA_E_OK;
-  strata_client_compat *c = NULL;
+/* Messages are strings; anything else is kept as its JSON text. */
+static strata_error message_decode(const json_t *value, void *slot, strata_client_error *err) {
+  char **text = slot;
+  *text = json_is_string(value) ? strdup(json_string_value(value)) : sclr_dump(value);
+  return *text != NULL ? STRATA_E_OK : no_memory(err);
+}
+
+strata_error sclr_compat(const json_t *json, void *out, strata_client_error *err) {
+  strata_client_compat **compat = out;
   const json_t *v = json_object_get(json, "is_compatible");
   const json_t *msgs = json_object_get(json, "messages");
-  size_t n = json_array_size(msgs);
+  strata_error rc = STRATA_E_OK;
 
-  *out = NULL;
+  *compat = NULL;
   if (!json_is_boolean(v)) {
     return bad_shape(err, "expected {\"is_compatible\": true|false}");
   }
-  c = calloc(1, sizeof *c);
-  if (c == NULL || (n > 0 && (c->messages = calloc(n, sizeof *c->messages)) == NULL)) {
-    rc = no_memory(err);
-    goto cleanup;
+  if ((*compat = calloc(1, sizeof **compat)) == NULL) {
+    return no_memory(err);
   }
-  c->is_compatible = json_is_true(v);
-  for (size_t i = 0; i < n; i++) {
-    const json_t *m = json_array_get(msgs, i);
-    /* Messages are strings; anything else is kept as its JSON text. */
-    c->messages[i] = json_is_string(m) ? strdup(json_string_value(m)) : sclr_dump(m);
-    c->message_count = i + 1;
-    if (c->messages[i] == NULL) {
-      rc = no_memory(err);
-      goto cleanup;
-    }
+  (*compat)->is_compatible = json_is_true(v);
+  if (json_is_array(msgs)) {
+    (*compat)->messages =
+        items_append(msgs, "expected an array of messages", sizeof *(*compat)->messages,
+                     message_decode, NULL, &(*compat)->message_count, &rc, err);
   }
-  *out = c;
-  c = NULL;
-
-cleanup:
-  strata_client_compat_free(&c);
+  if (rc != STRATA_E_OK) {
+    strata_client_compat_free(compat);
+  }
   return rc;
 }
 

@@ -432,6 +432,9 @@ strata_error sclt_request_json(strata_client *client, const char *method, const 
   json_error_t jerr;
 
   *json = NULL;
+  if (path == NULL) {
+    return sclt_nomem(err);
+  }
   rc = sclt_request(client, method, path, body, &status, &text, err);
   if (rc != STRATA_E_OK) {
     goto cleanup;
@@ -447,13 +450,28 @@ cleanup:
   return rc;
 }
 
-strata_error sclt_call(strata_client *client, const char *method, sclc_buf *path, const char *body,
-                       json_t **json, strata_client_error *err) {
-  *json = NULL;
-  if (sclc_buf_text(path) == NULL) {
-    return sclt_nomem(err);
+strata_error sclt_call(strata_client *client, const char *method, const char *path,
+                       const char *body, sclr_decode_fn decode, void *out,
+                       strata_client_error *err) {
+  json_t *json = NULL;
+  strata_error rc = sclt_request_json(client, method, path, body, &json, err);
+  if (rc == STRATA_E_OK) {
+    rc = decode(json, out, err);
   }
-  return sclt_request_json(client, method, path->data, body, json, err);
+  json_decref(json);
+  return rc;
+}
+
+strata_error sclt_call_input(strata_client *client, const char *method, const char *path,
+                             const strata_client_schema_input *input, sclr_decode_fn decode,
+                             void *out, strata_client_error *err) {
+  char *body = NULL;
+  strata_error rc = sclr_input_body(input, &body, err);
+  if (rc == STRATA_E_OK) {
+    rc = sclt_call(client, method, path, body, decode, out, err);
+  }
+  free(body);
+  return rc;
 }
 
 strata_error sclt_nomem(strata_client_error *err) {

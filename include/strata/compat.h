@@ -93,6 +93,49 @@ STRATA_EXTERN STRATA_WARN_UNUSED_RESULT strata_error strata_schema_parse(
     strata_schema_type type, const char *text, size_t len, const strata_schema *const *refs,
     size_t nrefs, strata_schema **out, strata_diag *diag);
 
+/**
+ * As strata_schema_parse(), giving the schema a file name. Protobuf uses it as
+ * the file's own name (its import path): a schema in @p refs is found by the
+ * `import` whose path equals the name it was parsed with (the registry parses
+ * a reference with its reference name). strata_schema_parse() names a
+ * Protobuf schema "schema.proto". Other formats ignore @p name. @p name is
+ * borrowed for the call (copied); ownership otherwise as strata_schema_parse().
+ */
+STRATA_EXTERN STRATA_WARN_UNUSED_RESULT strata_error strata_schema_parse_named(
+    strata_schema_type type, const char *name, const char *text, size_t len,
+    const strata_schema *const *refs, size_t nrefs, strata_schema **out, strata_diag *diag);
+
+/**
+ * Supplies the text of an imported .proto file: on STRATA_E_OK stores a new
+ * buffer (freed by the library with free()) in @p *text and its length in
+ * @p *len; returns STRATA_E_NOT_FOUND when there is no such file.
+ */
+typedef strata_error (*strata_proto_loader)(void *ctx, const char *path, char **text, size_t *len);
+
+/**
+ * Parses the .proto file @p name (its import path, e.g. "a/b.proto") with
+ * text @p text, loading what it imports through @p loader (may be NULL: only
+ * the built-in google/protobuf/ files are then found). On success stores a
+ * new PROTOBUF schema in @p *out (free with strata_schema_free()); it owns
+ * the files it loaded. Errors as strata_schema_parse(), the message reading
+ * "file:line:col: text" as protoc writes it.
+ */
+STRATA_EXTERN STRATA_WARN_UNUSED_RESULT strata_error
+strata_proto_parse_file(const char *name, const char *text, size_t len, strata_proto_loader loader,
+                        void *ctx, strata_schema **out, strata_diag *diag);
+
+/**
+ * Serializes @p nfiles PROTOBUF schemas (borrowed) as a FileDescriptorSet,
+ * what `protoc --descriptor_set_out` writes (without source info); with
+ * @p include_imports every imported file comes first, each once, as
+ * `--include_imports` does. On success stores a new buffer (free with free())
+ * in @p *out and its size in @p *len. Returns STRATA_E_OK,
+ * STRATA_E_INVALID_ARGUMENT (a schema that is not PROTOBUF) or STRATA_E_NOMEM.
+ */
+STRATA_EXTERN STRATA_WARN_UNUSED_RESULT strata_error
+strata_proto_descriptor_set(const strata_schema *const *files, size_t nfiles, bool include_imports,
+                            uint8_t **out, size_t *len);
+
 /** Frees a schema and sets @p *schema to NULL. NULL is a no-op. */
 STRATA_EXTERN void strata_schema_free(strata_schema **schema);
 

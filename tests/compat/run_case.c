@@ -2,17 +2,24 @@
  * run_case.c - compat-case DIR: runs one data-driven compatibility case.
  *
  * DIR holds new.avsc, old-1.avsc ... old-N.avsc (previous schemas, oldest first) and
- * expect.json. Table cases use .sql (DDL) or .json (table document) files instead of .avsc,
- * freely mixed (new.json against old-1.sql); they are parsed as schemaType TABLE.
  * expect.json:
  *   {"source": "...", "checks": [{"level": "BACKWARD", "compatible": false,
  *     "issues": [{"code": "...", "path": "...", "detail": "...", "direction": "BACKWARD",
  *                 "version": 1}]}]}
  * Every check runs strata_compat_check(level, new, olds) and compares the verdict; when "issues"
- * is present the issue list must match exactly and in order. An optional top-level
+ * is present the issue list must match exactly and in order.
+ *
+ * Table cases use .sql (DDL) or .json (table document) files instead of .avsc, freely mixed
+ * (new.json against old-1.sql); they are parsed as schemaType TABLE. An optional top-level
  * "identical": true asserts that new and old-1 have the same canonical text and fingerprint
- * (two spellings of one schema, e.g. DDL and a table document). Exit status: 0 when every check
- * passes, 1 on any mismatch or error, 2 on bad usage.
+ * (two spellings of one schema, e.g. DDL and a table document).
+ *
+ * A Protobuf case has new.proto, old-1.proto ... instead, each file's imports under
+ * new-imports/, old-1-imports/ ... (the built-in google/protobuf/ files need none). A file
+ * without imports is parsed with strata_schema_parse(), one with imports with
+ * strata_proto_parse_file() as "schema.proto". Its issue lists are compared as multisets
+ * (Confluent's own order follows Java hash sets), and "detail" is optional.
+ * Exit status: 0 when every check passes, 1 on any mismatch or error, 2 on bad usage.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -94,15 +101,26 @@ cleanup:
   return ok;
 }
 
-/* The schema file "<stem>.avsc|.sql|.json" in @p dir: fills @p path and @p type; false when
- * none exists. */
+/* Loads an import of a Protobuf case from the directory @p ctx. */
+static strata_error load_import(void *ctx, const char *path, char **text, size_t *len) {
+  char full[PATH_SIZE];
+  if (!path_join(full, ctx, path) || !file_exists(full)) {
+    return STRATA_E_NOT_FOUND;
+  }
+  return read_file(full, text, len) ? STRATA_E_OK : STRATA_E_NOMEM;
+}
+
+/* The schema file "<stem>.avsc|.proto|.sql|.json" in @p dir: fills @p path and @p type; false
+ * when none exists. */
 static bool find_schema_file(const char *dir, const char *stem, char *path,
                              strata_schema_type *type) {
   static const struct {
     const char *ext;
     strata_schema_type type;
-  } exts[] = {
-      {"avsc", STRATA_SCHEMA_AVRO}, {"sql", STRATA_SCHEMA_TABLE}, {"json", STRATA_SCHEMA_TABLE}};
+  } exts[] = {{"avsc", STRATA_SCHEMA_AVRO},
+              {"proto", STRATA_SCHEMA_PROTOBUF},
+              {"sql", STRATA_SCHEMA_TABLE},
+              {"json", STRATA_SCHEMA_TABLE}};
   for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
     char name[64];
     snprintf(name, sizeof name, "%s.%s", stem, exts[i].ext);
@@ -114,19 +132,27 @@ static bool find_schema_file(const char *dir, const char *stem, char *path,
   return false;
 }
 
-/* Parses the schema file at @p path; a failure prints the strata_diag. */
-static bool parse_schema_file(const char *path, strata_schema_type type, strata_schema **out) {
+/* Parses the schema file at @p path (Avro, Table, or Protobuf when @p type says so, with its imports
+ * in @p imports when that directory exists); a failure prints the strata_diag. */
+static bool parse_schema_file(strata_schema_type type, const char *path, const char *imports,
+                              strata_schema **out) {
   bool ok = false;
   char *text = NULL;
   size_t len = 0;
   strata_diag diag;
+  strata_error err;
   memset(&diag, 0, sizeof diag);
   if (!read_file(path, &text, &len)) {
     goto cleanup;
   }
-  strata_error err = strata_schema_parse(type, text, len, NULL, 0, out, &diag);
+  if (type == STRATA_SCHEMA_PROTOBUF && imports != NULL && file_exists(imports)) {
+    err = strata_proto_parse_file("schema.proto", text, len, load_import, (void *)imports, out,
+                                  &diag);
+  } else {
+    err = strata_schema_parse(type, text, len, NULL, 0, out, &diag);
+  }
   if (err != STRATA_E_OK) {
-    fprintf(stderr, "FAIL %s: strata_schema_parse: %s (%s)\n", path, strata_error_name(err),
+    fprintf(stderr, "FAIL %s: parse: %s (%s)\n", path, strata_error_name(err),
             strata_strerror(err));
     fprintf(stderr, "  diag: line %d, column %d, path '%s': %s\n", diag.line, diag.column,
             diag.path, diag.message);
@@ -152,14 +178,14 @@ static const char *get_string(json_t *obj, const char *key) {
   return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static bool read_expected_issue(json_t *obj, size_t i, expected_issue *out) {
+static bool read_expected_issue(json_t *obj, size_t i, bool detail_optional, expected_issue *out) {
   json_t *version = json_object_get(obj, "version");
   out->code = get_string(obj, "code");
   out->path = get_string(obj, "path");
   out->detail = get_string(obj, "detail");
   out->direction = get_string(obj, "direction");
-  if (!json_is_object(obj) || !out->code || !out->path || !out->detail || !out->direction ||
-      !json_is_integer(version)) {
+  if (!json_is_object(obj) || !out->code || !out->path || (!out->detail && !detail_optional) ||
+      !out->direction || !json_is_integer(version)) {
     fprintf(stderr,
             "expect.json: issue %zu needs string code, path, detail, direction and an "
             "integer version\n",
@@ -173,7 +199,8 @@ static bool read_expected_issue(json_t *obj, size_t i, expected_issue *out) {
 static bool issue_matches(const expected_issue *e, const strata_compat_issue *a) {
   const char *dir = strata_compat_direction_name(a->direction);
   return a->code && a->path && a->detail && dir && strcmp(e->code, a->code) == 0 &&
-         strcmp(e->path, a->path) == 0 && strcmp(e->detail, a->detail) == 0 &&
+         strcmp(e->path, a->path) == 0 &&
+         (e->detail == NULL || strcmp(e->detail, a->detail) == 0) &&
          strcmp(e->direction, dir) == 0 && e->version == a->version;
 }
 
@@ -181,7 +208,7 @@ static void print_expected(const expected_issue *e, size_t n) {
   fprintf(stderr, "  expected (%zu issue%s):\n", n, n == 1 ? "" : "s");
   for (size_t i = 0; i < n; i++) {
     fprintf(stderr, "    [%zu] %s %s v%d path='%s' detail='%s'\n", i, e[i].code, e[i].direction,
-            e[i].version, e[i].path, e[i].detail);
+            e[i].version, e[i].path, str_or(e[i].detail));
   }
 }
 
@@ -202,8 +229,34 @@ static void print_actual(const strata_compat_result *res) {
 }
 
 /* Runs check @p index of expect.json; returns true when it passes. */
+/* Do the issues of @p res match @p expected in any order? */
+static bool issues_match_multiset(const expected_issue *expected, size_t nexpected,
+                                  const strata_compat_result *res) {
+  bool ok = false;
+  size_t nactual = strata_compat_result_issue_count(res);
+  bool *used = calloc(nactual ? nactual : 1, sizeof *used);
+  if (used == NULL || nactual != nexpected) {
+    goto cleanup;
+  }
+  for (size_t i = 0; i < nexpected; i++) {
+    size_t k = 0;
+    while (k < nactual &&
+           (used[k] || !issue_matches(&expected[i], strata_compat_result_issue(res, k)))) {
+      k++;
+    }
+    if (k == nactual) {
+      goto cleanup;
+    }
+    used[k] = true;
+  }
+  ok = true;
+cleanup:
+  free(used);
+  return ok;
+}
+
 static bool run_check(const char *dir, size_t index, json_t *check, const strata_schema *candidate,
-                      strata_schema *const *olds, size_t nold) {
+                      strata_schema *const *olds, size_t nold, bool multiset) {
   bool ok = false;
   strata_compat_result *res = NULL;
   expected_issue *expected = NULL;
@@ -233,7 +286,7 @@ static bool run_check(const char *dir, size_t index, json_t *check, const strata
       goto cleanup;
     }
     for (size_t i = 0; i < nexpected; i++) {
-      if (!read_expected_issue(json_array_get(issues, i), i, &expected[i])) {
+      if (!read_expected_issue(json_array_get(issues, i), i, multiset, &expected[i])) {
         fprintf(stderr, "FAIL %s: check %zu: malformed issue\n", dir, index);
         goto cleanup;
       }
@@ -254,7 +307,9 @@ static bool run_check(const char *dir, size_t index, json_t *check, const strata
   bool issues_ok = true;
   size_t nactual = strata_compat_result_issue_count(res);
   size_t first_diff = 0;
-  if (issues) {
+  if (issues && multiset) {
+    issues_ok = issues_match_multiset(expected, nexpected, res);
+  } else if (issues) {
     if (nactual != nexpected) {
       issues_ok = false;
       first_diff = nactual < nexpected ? nactual : nexpected;
@@ -303,18 +358,23 @@ static int run_case(const char *dir) {
   json_t *expect = NULL;
   json_error_t jerr;
 
+  char imports[PATH_SIZE];
   strata_schema_type type = STRATA_SCHEMA_AVRO;
   if (!find_schema_file(dir, "new", path, &type)) {
-    fprintf(stderr, "FAIL %s: no new.avsc, new.sql or new.json\n", dir);
+    fprintf(stderr, "FAIL %s: no new.avsc, new.proto, new.sql or new.json\n", dir);
     goto cleanup;
   }
-  if (!parse_schema_file(path, type, &candidate)) {
+  if (!path_join(imports, dir, "new-imports") ||
+      !parse_schema_file(type, path, imports, &candidate)) {
     goto cleanup;
   }
   for (size_t n = 1; n <= MAX_OLD; n++) {
     char name[32];
+    char imports_name[48];
+    strata_schema_type old_type = type;
     snprintf(name, sizeof name, "old-%zu", n);
-    if (!find_schema_file(dir, name, path, &type)) {
+    snprintf(imports_name, sizeof imports_name, "old-%zu-imports", n);
+    if (!find_schema_file(dir, name, path, &old_type)) {
       break;
     }
     strata_schema **grown = realloc(olds, (nold + 1) * sizeof *olds);
@@ -324,7 +384,8 @@ static int run_case(const char *dir) {
     }
     olds = grown;
     olds[nold] = NULL;
-    if (!parse_schema_file(path, type, &olds[nold])) {
+    if (!path_join(imports, dir, imports_name) ||
+        !parse_schema_file(old_type, path, imports, &olds[nold])) {
       goto cleanup;
     }
     nold++;
@@ -356,7 +417,8 @@ static int run_case(const char *dir) {
     }
   }
   for (size_t i = 0; i < json_array_size(checks); i++) {
-    if (!run_check(dir, i, json_array_get(checks, i), candidate, olds, nold)) {
+    if (!run_check(dir, i, json_array_get(checks, i), candidate, olds, nold,
+                   type == STRATA_SCHEMA_PROTOBUF)) {
       all_ok = false;
     }
   }

@@ -78,7 +78,11 @@ static int case_options(const char *sql, const char *dir, mlint_options *opts, c
         }
       } else if (strncmp(tok, "schema=", 7) == 0) {
         char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, tok + 7);
+        int written = snprintf(path, sizeof path, "%s/%s", dir, tok + 7);
+        if (written < 0 || (size_t)written >= sizeof path) {
+          fprintf(stderr, "schema path too long in %s\n", dir);
+          return 2;
+        }
         free(*schema);
         *schema = read_all(path, &opts->schema_len);
         if (*schema == NULL) {

@@ -37,6 +37,28 @@ static strata_client *new_client(void) {
   return client;
 }
 
+/* A new deserializer with the reader schema @p reader (NULL: none); fails the
+ * test when it cannot be made. */
+static strata_avro_deserializer *new_deserializer(strata_client *client, const char *reader) {
+  strata_avro_deserializer *de = NULL;
+  strata_client_error err = {0};
+  ck_assert_msg(strata_avro_deserializer_new(client, reader, &de, &err) == STRATA_E_OK, "%s",
+                err.message);
+  return de;
+}
+
+/* A new serializer of @p schema for @p subject; fails the test when it cannot
+ * be made. */
+static strata_avro_serializer *new_serializer(strata_client *client, const char *subject,
+                                              const char *schema, bool auto_register) {
+  strata_avro_serializer *ser = NULL;
+  strata_client_error err = {0};
+  ck_assert_msg(strata_avro_serializer_new(client, subject, schema, auto_register, &ser, &err) ==
+                    STRATA_E_OK,
+                "%s: %s", subject, err.message);
+  return ser;
+}
+
 /* The named field of a record value (fails the test when absent). */
 static avro_value_t field(avro_value_t *record, const char *name) {
   avro_value_t child;
@@ -197,9 +219,7 @@ static const char ORDER_JSON[] =
 START_TEST(round_trip) {
   strata_client *client = new_client();
   strata_client_error err;
-  strata_avro_serializer *ser = NULL;
-  ck_assert_int_eq(strata_avro_serializer_new(client, "rt-orders-value", ORDER, true, &ser, &err),
-                   STRATA_E_OK);
+  strata_avro_serializer *ser = new_serializer(client, "rt-orders-value", ORDER, true);
   avro_value_t v = new_value(strata_avro_serializer_schema(ser));
   fill_order(&v, 7, true);
 
@@ -225,9 +245,7 @@ START_TEST(round_trip) {
 
   /* decoded with the writer schema only, then with the same schema as reader */
   for (int with_reader = 0; with_reader < 2; with_reader++) {
-    strata_avro_deserializer *de = NULL;
-    ck_assert_int_eq(strata_avro_deserializer_new(client, with_reader ? ORDER : NULL, &de, &err),
-                     STRATA_E_OK);
+    strata_avro_deserializer *de = new_deserializer(client, with_reader ? ORDER : NULL);
     ck_assert(with_reader ? strata_avro_deserializer_schema(de) != NULL
                           : strata_avro_deserializer_schema(de) == NULL);
     avro_value_t back;
@@ -276,10 +294,7 @@ START_TEST(round_trip_non_records) {
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char subject[64];
     snprintf(subject, sizeof subject, "rt-plain-%zu-value", i);
-    strata_avro_serializer *ser = NULL;
-    ck_assert_msg(strata_avro_serializer_new(client, subject, cases[i].schema, true, &ser, &err) ==
-                      STRATA_E_OK,
-                  "%s", err.message);
+    strata_avro_serializer *ser = new_serializer(client, subject, cases[i].schema, true);
     avro_value_t v = new_value(strata_avro_serializer_schema(ser));
     avro_value_t branch, item, elem;
     switch (i) {
@@ -305,8 +320,7 @@ START_TEST(round_trip_non_records) {
     uint8_t *msg = NULL;
     size_t len = 0;
     ck_assert_int_eq(strata_avro_serialize(ser, &v, &msg, &len, &err), STRATA_E_OK);
-    strata_avro_deserializer *de = NULL;
-    ck_assert_int_eq(strata_avro_deserializer_new(client, cases[i].schema, &de, &err), STRATA_E_OK);
+    strata_avro_deserializer *de = new_deserializer(client, cases[i].schema);
     avro_value_t back;
     ck_assert_msg(strata_avro_deserialize(de, msg, len, &back, NULL, &err) == STRATA_E_OK, "%s",
                   err.message);
@@ -402,13 +416,8 @@ static uint8_t *person_v1(strata_avro_serializer *ser, int32_t id, int level, si
 START_TEST(evolution_defaults) {
   strata_client *client = new_client();
   strata_client_error err;
-  strata_avro_serializer *ser = NULL;
-  ck_assert_int_eq(
-      strata_avro_serializer_new(client, "evo-person-value", PERSON_V1, true, &ser, &err),
-      STRATA_E_OK);
-  strata_avro_deserializer *de = NULL;
-  ck_assert_msg(strata_avro_deserializer_new(client, PERSON_V2, &de, &err) == STRATA_E_OK, "%s",
-                err.message);
+  strata_avro_serializer *ser = new_serializer(client, "evo-person-value", PERSON_V1, true);
+  strata_avro_deserializer *de = new_deserializer(client, PERSON_V2);
   static const struct {
     int level;
     const char *json;
@@ -442,11 +451,8 @@ START_TEST(evolution_enum_without_default) {
   static const char reader[] = "{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"C\",\"A\"]}";
   strata_client *client = new_client();
   strata_client_error err;
-  strata_avro_serializer *ser = NULL;
-  ck_assert_int_eq(strata_avro_serializer_new(client, "evo-enum-value", writer, true, &ser, &err),
-                   STRATA_E_OK);
-  strata_avro_deserializer *de = NULL;
-  ck_assert_int_eq(strata_avro_deserializer_new(client, reader, &de, &err), STRATA_E_OK);
+  strata_avro_serializer *ser = new_serializer(client, "evo-enum-value", writer, true);
+  strata_avro_deserializer *de = new_deserializer(client, reader);
   static const char *const expected[] = {"\"A\"", NULL, "\"C\""};
   for (int symbol = 0; symbol < 3; symbol++) {
     avro_value_t v = new_value(strata_avro_serializer_schema(ser));
@@ -482,11 +488,8 @@ START_TEST(evolution_union_branches) {
                                "\"type\":[\"null\",\"bytes\"]}]}";
   strata_client *client = new_client();
   strata_client_error err;
-  strata_avro_serializer *ser = NULL;
-  ck_assert_int_eq(strata_avro_serializer_new(client, "evo-union-value", writer, true, &ser, &err),
-                   STRATA_E_OK);
-  strata_avro_deserializer *de = NULL;
-  ck_assert_int_eq(strata_avro_deserializer_new(client, reader, &de, &err), STRATA_E_OK);
+  strata_avro_serializer *ser = new_serializer(client, "evo-union-value", writer, true);
+  strata_avro_deserializer *de = new_deserializer(client, reader);
   for (int b = 0; b < 3; b++) {
     avro_value_t v = new_value(strata_avro_serializer_schema(ser));
     avro_value_t f = field(&v, "v");
@@ -553,15 +556,11 @@ START_TEST(reader_incompatible) {
   };
   strata_client *client = new_client();
   strata_client_error err;
-  strata_avro_serializer *ser = NULL;
-  ck_assert_int_eq(
-      strata_avro_serializer_new(client, "incompat-person-value", PERSON_V1, true, &ser, &err),
-      STRATA_E_OK);
+  strata_avro_serializer *ser = new_serializer(client, "incompat-person-value", PERSON_V1, true);
   size_t len = 0;
   uint8_t *msg = person_v1(ser, 1, 0, &len);
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    strata_avro_deserializer *de = NULL;
-    ck_assert_int_eq(strata_avro_deserializer_new(client, cases[i].reader, &de, &err), STRATA_E_OK);
+    strata_avro_deserializer *de = new_deserializer(client, cases[i].reader);
     avro_value_t back;
     memset(&err, 0, sizeof err);
     strata_error rc = strata_avro_deserialize(de, msg, len, &back, NULL, &err);
@@ -583,8 +582,7 @@ END_TEST
 START_TEST(not_framed) {
   strata_client *client = new_client();
   strata_client_error err;
-  strata_avro_deserializer *de = NULL;
-  ck_assert_int_eq(strata_avro_deserializer_new(client, NULL, &de, &err), STRATA_E_OK);
+  strata_avro_deserializer *de = new_deserializer(client, NULL);
   avro_value_t back;
   const uint8_t bad_magic[] = {1, 0, 0, 0, 1, 2};
   ck_assert_int_eq(strata_avro_deserialize(de, bad_magic, sizeof bad_magic, &back, NULL, &err),
@@ -610,8 +608,7 @@ END_TEST
 START_TEST(unknown_id) {
   strata_client *client = new_client();
   strata_client_error err;
-  strata_avro_deserializer *de = NULL;
-  ck_assert_int_eq(strata_avro_deserializer_new(client, PERSON_V2, &de, &err), STRATA_E_OK);
+  strata_avro_deserializer *de = new_deserializer(client, PERSON_V2);
   size_t len = 0;
   uint8_t *msg = frame(987654, "\x02", 1, &len);
   avro_value_t back;
@@ -645,8 +642,7 @@ START_TEST(bad_payloads) {
   int64_t id = 0;
   ck_assert_int_eq(strata_client_register_id(client, "bad-payload-value", &input, false, &id, &err),
                    STRATA_E_OK);
-  strata_avro_deserializer *de = NULL;
-  ck_assert_int_eq(strata_avro_deserializer_new(client, NULL, &de, &err), STRATA_E_OK);
+  strata_avro_deserializer *de = new_deserializer(client, NULL);
   static const struct {
     const char *what;
     const char *payload;
@@ -702,9 +698,7 @@ START_TEST(serializer_errors) {
   ck_assert_int_eq(strata_avro_deserializer_new(client, "{", &de, &err), STRATA_E_INVALID_SCHEMA);
   ck_assert_ptr_null(de);
 
-  ck_assert_int_eq(
-      strata_avro_serializer_new(client, "ser-errors-value", PERSON_V1, true, &ser, &err),
-      STRATA_E_OK);
+  ser = new_serializer(client, "ser-errors-value", PERSON_V1, true);
   uint8_t *msg = NULL;
   size_t len = 0;
   /* a value of another schema */
@@ -719,10 +713,7 @@ START_TEST(serializer_errors) {
   /* a union value without a branch: does not encode, and nothing is registered */
   static const char with_union[] = "{\"type\":\"record\",\"name\":\"W\",\"fields\":["
                                    "{\"name\":\"u\",\"type\":[\"null\",\"int\"]}]}";
-  strata_avro_serializer *ser2 = NULL;
-  ck_assert_int_eq(
-      strata_avro_serializer_new(client, "ser-union-value", with_union, true, &ser2, &err),
-      STRATA_E_OK);
+  strata_avro_serializer *ser2 = new_serializer(client, "ser-union-value", with_union, true);
   avro_value_t w = new_value(strata_avro_serializer_schema(ser2));
   ck_assert_int_eq(strata_avro_serialize(ser2, &w, &msg, &len, &err), STRATA_E_SERDE);
   ck_assert_msg(strstr(err.message, "no selected branch") != NULL, "%s", err.message);
@@ -743,9 +734,7 @@ START_TEST(serializer_lookup) {
                                "{\"name\":\"x\",\"type\":\"int\"}]}";
   strata_client *client = new_client();
   strata_client_error err;
-  strata_avro_serializer *ser = NULL;
-  ck_assert_int_eq(strata_avro_serializer_new(client, "lookup-l-value", schema, false, &ser, &err),
-                   STRATA_E_OK);
+  strata_avro_serializer *ser = new_serializer(client, "lookup-l-value", schema, false);
   avro_value_t v = new_value(strata_avro_serializer_schema(ser));
   avro_value_t x = field(&v, "x");
   ck_assert_int_eq(avro_value_set_int(&x, 5), 0);
@@ -812,9 +801,7 @@ START_TEST(references) {
                        "Ulm",
                        7, &len);
   for (int with_reader = 0; with_reader < 2; with_reader++) {
-    strata_avro_deserializer *de = NULL;
-    ck_assert_int_eq(strata_avro_deserializer_new(client, with_reader ? inlined : NULL, &de, &err),
-                     STRATA_E_OK);
+    strata_avro_deserializer *de = new_deserializer(client, with_reader ? inlined : NULL);
     avro_value_t back;
     ck_assert_msg(strata_avro_deserialize(de, msg, len, &back, NULL, &err) == STRATA_E_OK, "%s",
                   err.message);
@@ -947,14 +934,9 @@ START_TEST(concurrent) {
   strata_avro_serializer *p1 = NULL;
   strata_avro_serializer *p2 = NULL;
   strata_avro_serializer *order = NULL;
-  ck_assert_int_eq(
-      strata_avro_serializer_new(client, "mt-person-value", PERSON_V1, true, &p1, &err),
-      STRATA_E_OK);
-  ck_assert_int_eq(
-      strata_avro_serializer_new(client, "mt-other-value", other_person, true, &p2, &err),
-      STRATA_E_OK);
-  ck_assert_int_eq(strata_avro_serializer_new(client, "mt-order-value", ORDER, true, &order, &err),
-                   STRATA_E_OK);
+  p1 = new_serializer(client, "mt-person-value", PERSON_V1, true);
+  p2 = new_serializer(client, "mt-other-value", other_person, true);
+  order = new_serializer(client, "mt-order-value", ORDER, true);
   st.msgs[0] = person_v1(p1, 42, 3, &st.lens[0]);
   avro_value_t v = new_value(strata_avro_serializer_schema(p2));
   avro_value_t f = field(&v, "id");
@@ -977,8 +959,8 @@ START_TEST(concurrent) {
   /* the expected texts, decoded once on this thread with fresh deserializers */
   strata_avro_deserializer *plain = NULL;
   strata_avro_deserializer *reader = NULL;
-  ck_assert_int_eq(strata_avro_deserializer_new(client, NULL, &plain, &err), STRATA_E_OK);
-  ck_assert_int_eq(strata_avro_deserializer_new(client, PERSON_V2, &reader, &err), STRATA_E_OK);
+  plain = new_deserializer(client, NULL);
+  reader = new_deserializer(client, PERSON_V2);
   for (size_t k = 0; k < 3; k++) {
     avro_value_t back;
     ck_assert_int_eq(strata_avro_deserialize(plain, st.msgs[k], st.lens[k], &back, NULL, &err),
@@ -997,11 +979,9 @@ START_TEST(concurrent) {
   strata_avro_deserializer_free(&reader);
 
   /* now fresh ones, shared by the threads: the first sight of every id races */
-  ck_assert_int_eq(strata_avro_deserializer_new(client, NULL, &st.plain, &err), STRATA_E_OK);
-  ck_assert_int_eq(strata_avro_deserializer_new(client, PERSON_V2, &st.reader, &err), STRATA_E_OK);
-  ck_assert_int_eq(
-      strata_avro_serializer_new(client, "mt-fresh-value", PERSON_V1, true, &st.ser, &err),
-      STRATA_E_OK);
+  st.plain = new_deserializer(client, NULL);
+  st.reader = new_deserializer(client, PERSON_V2);
+  st.ser = new_serializer(client, "mt-fresh-value", PERSON_V1, true);
   pthread_t threads[THREADS];
   for (int t = 0; t < THREADS; t++) {
     ck_assert_int_eq(pthread_create(&threads[t], NULL, worker, &st), 0);
@@ -1055,7 +1035,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s PATH-TO-strata-registry\n", argv[0]);
     return 2;
   }
-  if (!registry_fixture_start(&registry, argv[1])) {
+  if (!registry_fixture_start(&registry, argv[1], 0)) {
     registry_fixture_stop(&registry);
     return 1;
   }

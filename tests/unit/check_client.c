@@ -12,113 +12,20 @@
 #define _XOPEN_SOURCE 700
 
 #include "client_int.h"
+#include "registry_fixture.h"
 
 #include <strata/version.h>
 
 #include <check.h>
 #include <arpa/inet.h>
-#include <errno.h>
-#include <ftw.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-/* ------------------------------------------------------------------------ */
-/* The real registry                                                        */
-/* ------------------------------------------------------------------------ */
-
-static char registry_url[128];
-static pid_t registry_pid = -1;
-static char registry_dir[256];
-
-static void sleep_ms(long ms) {
-  struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
-  nanosleep(&ts, NULL);
-}
-
-/* Starts @p binary and waits for its "listening on" line; false on failure. */
-static bool registry_start(const char *binary) {
-  char db[300];
-  char out[300];
-  static const char marker[] = "listening on ";
-
-  snprintf(registry_dir, sizeof registry_dir, "%s/strata-check-client.XXXXXX",
-           getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-  if (mkdtemp(registry_dir) == NULL) {
-    perror("mkdtemp");
-    return false;
-  }
-  snprintf(db, sizeof db, "%s/db/strata.db", registry_dir);
-  snprintf(out, sizeof out, "%s/stdout", registry_dir);
-  registry_pid = fork();
-  if (registry_pid < 0) {
-    perror("fork");
-    return false;
-  }
-  if (registry_pid == 0) {
-    FILE *f = freopen(out, "w", stdout);
-    if (f == NULL) {
-      _exit(127);
-    }
-    execl(binary, binary, "--listen", "127.0.0.1:0", "--data", db, "--threads", "4", (char *)NULL);
-    _exit(127);
-  }
-  /* Wait for the line, at most 60 s (a start-up failure, not a timing check). */
-  for (int i = 0; i < 3000; i++) {
-    char line[256];
-    FILE *f = fopen(out, "r");
-    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
-      char *at = strstr(line, marker);
-      if (at != NULL) {
-        at += strlen(marker);
-        at[strcspn(at, "\r\n")] = '\0';
-        snprintf(registry_url, sizeof registry_url, "%s", at);
-        fclose(f);
-        return true;
-      }
-    }
-    if (f != NULL) {
-      fclose(f);
-    }
-    int status;
-    if (waitpid(registry_pid, &status, WNOHANG) == registry_pid) {
-      fprintf(stderr, "strata-registry exited before listening\n");
-      registry_pid = -1;
-      return false;
-    }
-    sleep_ms(20);
-  }
-  return false;
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
-  (void)sb;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
-
-static void registry_stop(void) {
-  if (registry_pid > 0) {
-    int status;
-    kill(registry_pid, SIGTERM);
-    waitpid(registry_pid, &status, 0);
-    registry_pid = -1;
-  }
-  if (registry_dir[0] != '\0') {
-    nftw(registry_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-  }
-}
+/* The real registry (started in main()) */
+static registry_fixture registry_server;
 
 /* ------------------------------------------------------------------------ */
 /* A tiny HTTP server                                                       */
@@ -389,8 +296,28 @@ static strata_client *client_for(const char *const *urls, size_t count, size_t c
 }
 
 static strata_client *registry_client(size_t cache_capacity) {
-  const char *urls[] = {registry_url};
+  const char *urls[] = {registry_server.url};
   return client_for(urls, 1, cache_capacity);
+}
+
+/* A client of the tiny server @p server alone. */
+static strata_client *tiny_client(const tiny_server *server, size_t cache_capacity) {
+  const char *urls[] = {server->url};
+  return client_for(urls, 1, cache_capacity);
+}
+
+/* Checks the registry's error in @p err: HTTP @p status, @p code and a
+ * message holding @p fragment (NULL: any non-empty message); then clears it. */
+static void expect_error(strata_client_error *err, int status, int code, const char *fragment) {
+  ck_assert_int_eq(err->http_status, status);
+  ck_assert_int_eq(err->error_code, code);
+  if (fragment != NULL) {
+    ck_assert_msg(strstr(err->message, fragment) != NULL, "\"%s\" not in \"%s\"", fragment,
+                  err->message);
+  } else {
+    ck_assert(err->message[0] != '\0');
+  }
+  memset(err, 0, sizeof *err);
 }
 
 static strata_client_schema_input avro_input(const char *text) {
@@ -542,27 +469,18 @@ START_TEST(test_not_found_errors) {
   ck_assert_int_eq(strata_client_get_version(client, "nf-missing", 1, false, &s, &err),
                    STRATA_E_SUBJECT_NOT_FOUND);
   ck_assert_ptr_null(s);
-  ck_assert_int_eq(err.http_status, 404);
-  ck_assert_int_eq(err.error_code, 40401);
-  ck_assert_ptr_nonnull(strstr(err.message, "nf-missing"));
+  expect_error(&err, 404, 40401, "nf-missing");
 
-  memset(&err, 0, sizeof err);
   ck_assert_int_eq(strata_client_get_version(client, "nf-value", 7, false, &s, &err),
                    STRATA_E_VERSION_NOT_FOUND);
-  ck_assert_int_eq(err.http_status, 404);
-  ck_assert_int_eq(err.error_code, 40402);
-  ck_assert_ptr_nonnull(strstr(err.message, "ersion"));
+  expect_error(&err, 404, 40402, "ersion");
 
-  memset(&err, 0, sizeof err);
   ck_assert_int_eq(strata_client_get_schema_by_id(client, 987654, NULL, &s, &err),
                    STRATA_E_SCHEMA_NOT_FOUND);
-  ck_assert_int_eq(err.http_status, 404);
-  ck_assert_int_eq(err.error_code, 40403);
-  ck_assert_ptr_nonnull(strstr(err.message, "chema"));
+  expect_error(&err, 404, 40403, "chema");
 
   /* lookup of a schema the subject does not hold */
   strata_client_schema_input other = avro_input("\"bytes\"");
-  memset(&err, 0, sizeof err);
   ck_assert_int_eq(strata_client_lookup(client, "nf-value", &other, false, false, &s, &err),
                    STRATA_E_SCHEMA_NOT_FOUND);
   ck_assert_int_eq(err.error_code, 40403);
@@ -590,17 +508,12 @@ START_TEST(test_incompatible_and_invalid) {
   ck_assert_int_eq(strata_client_register(client, "compat-value", &bad, false, &s, &err),
                    STRATA_E_INCOMPATIBLE_SCHEMA);
   ck_assert_ptr_null(s);
-  ck_assert_int_eq(err.http_status, 409);
-  ck_assert_int_eq(err.error_code, 40901);
-  ck_assert_ptr_nonnull(strstr(err.message, "ncompatible"));
+  expect_error(&err, 409, 40901, "ncompatible");
 
   strata_client_schema_input invalid = avro_input("{\"type\":\"record\",\"name\":\"X\"}");
-  memset(&err, 0, sizeof err);
   ck_assert_int_eq(strata_client_register(client, "compat-value", &invalid, false, &s, &err),
                    STRATA_E_INVALID_SCHEMA);
-  ck_assert_int_eq(err.http_status, 422);
-  ck_assert_int_eq(err.error_code, 42201);
-  ck_assert(err.message[0] != '\0');
+  expect_error(&err, 422, 42201, NULL);
 
   /* test_compatibility: latest, a number, and every version */
   strata_client_schema_input good = avro_input(user_v2);
@@ -702,9 +615,7 @@ START_TEST(test_config_and_mode) {
   ck_assert_int_eq(strata_client_get_config(client, "cfg-value", false, &config, &err),
                    STRATA_E_SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED);
   ck_assert_ptr_null(config);
-  ck_assert_int_eq(err.http_status, 404);
-  ck_assert_int_eq(err.error_code, 40408);
-  ck_assert_ptr_nonnull(strstr(err.message, "cfg-value"));
+  expect_error(&err, 404, 40408, "cfg-value");
 
   ck_assert_int_eq(strata_client_get_config(client, "cfg-value", true, &config, &err), STRATA_E_OK);
   ck_assert_str_eq(config->compatibility_level, "BACKWARD");
@@ -929,7 +840,7 @@ START_TEST(test_failover_closed_port) {
   strata_client_error err = {0};
   strata_client_strings *list = NULL;
   closed_url(closed, sizeof closed);
-  const char *urls[] = {closed, registry_url};
+  const char *urls[] = {closed, registry_server.url};
   strata_client *client = client_for(urls, 2, 10);
 
   ck_assert_int_eq(strata_client_list_subjects(client, NULL, false, &list, &err), STRATA_E_OK);
@@ -947,7 +858,7 @@ START_TEST(test_failover_503) {
   tiny_server *down = tiny_start(answer_503, NULL);
   strata_client_error err = {0};
   strata_client_strings *list = NULL;
-  const char *urls[] = {down->url, registry_url};
+  const char *urls[] = {down->url, registry_server.url};
   strata_client *client = client_for(urls, 2, 10);
 
   ck_assert_int_eq(strata_client_list_subjects(client, NULL, false, &list, &err), STRATA_E_OK);
@@ -1099,8 +1010,7 @@ START_TEST(test_cache_by_id) {
   strata_client_error err = {0};
   strata_client_schema *a = NULL;
   strata_client_schema *b = NULL;
-  const char *urls[] = {server->url};
-  strata_client *client = client_for(urls, 1, 4);
+  strata_client *client = tiny_client(server, 4);
 
   ck_assert_int_eq(strata_client_get_schema_by_id(client, 7, NULL, &a, &err), STRATA_E_OK);
   ck_assert_int_eq(strata_client_get_schema_by_id(client, 7, NULL, &b, &err), STRATA_E_OK);
@@ -1146,7 +1056,7 @@ START_TEST(test_cache_by_id) {
   strata_client_free(&client);
 
   /* capacity 0: nothing is cached */
-  client = client_for(urls, 1, 0);
+  client = tiny_client(server, 0);
   ck_assert_int_eq(strata_client_get_schema_by_id(client, 3, NULL, &a, &err), STRATA_E_OK);
   strata_client_schema_free(&a);
   ck_assert_int_eq(strata_client_get_schema_by_id(client, 3, NULL, &a, &err), STRATA_E_OK);
@@ -1212,8 +1122,7 @@ START_TEST(test_confluent_7x_shapes) {
   tiny_server *server = tiny_start(answer_7x, NULL);
   strata_client_error err = {0};
   strata_client_schema *s = NULL;
-  const char *urls[] = {server->url};
-  strata_client *client = client_for(urls, 1, 10);
+  strata_client *client = tiny_client(server, 10);
   strata_client_schema_input in = avro_input("\"int\"");
   int64_t id = 0;
   int status = 0;
@@ -1253,8 +1162,7 @@ START_TEST(test_bad_responses) {
   strata_client_error err = {0};
   json_t *json = NULL;
   strata_client_schema *s = NULL;
-  const char *urls[] = {server->url};
-  strata_client *client = client_for(urls, 1, 10);
+  strata_client *client = tiny_client(server, 10);
 
   ck_assert_int_eq(sclt_request_json(client, "GET", "/garbage", NULL, &json, &err),
                    STRATA_E_BAD_RESPONSE);
@@ -1266,43 +1174,87 @@ START_TEST(test_bad_responses) {
   ck_assert_ptr_nonnull(strstr(err.message, "COBOL"));
   json_decref(json);
 
-  json = json_loads("[1, \"two\"]", 0, NULL);
-  strata_client_ints *ints = NULL;
-  ck_assert_int_eq(sclr_ints(json, &ints, &err), STRATA_E_BAD_RESPONSE);
-  ck_assert_ptr_null(ints);
-  json_decref(json);
-  json = json_loads("{\"id\": \"seven\"}", 0, NULL);
-  ck_assert_int_eq(sclr_schema(json, &s, &err), STRATA_E_BAD_RESPONSE);
-  json_decref(json);
-  json = json_loads("{\"is_compatible\": \"yes\"}", 0, NULL);
-  strata_client_compat *compat = NULL;
-  ck_assert_int_eq(sclr_compat(json, &compat, &err), STRATA_E_BAD_RESPONSE);
-  json_decref(json);
   strata_client_free(&client);
   tiny_stop(server);
 }
 END_TEST
 
+/* Answers of a wrong shape: each decoder refuses them, names why and leaves
+ * no result. */
+START_TEST(test_bad_shapes) {
+  static const struct {
+    const char *json;
+    sclr_decode_fn decode;
+    const char *fragment;
+  } cases[] = {
+      {"[1, \"two\"]", sclr_ints, "expected an array of integers"},
+      {"{\"a\": 1}", sclr_ints, "expected an array of integers"},
+      {"[\"a\", 2]", sclr_strings, "expected an array of strings"},
+      {"[{\"subject\": \"s\"}]", sclr_subject_versions, "subject-version objects"},
+      {"{\"id\": \"seven\"}", sclr_schema, "\"id\" is not an integer"},
+      {"{}", sclr_schema, "neither a schema nor an id"},
+      {"{\"schema\": \"x\", \"references\": {}}", sclr_schema, "\"references\" is not an array"},
+      {"{\"schema\": \"x\", \"references\": [{\"name\": \"a\"}]}", sclr_schema,
+       "a reference lacks its name, subject or version"},
+      {"{\"schema\": \"x\", \"metadata\": [1]}", sclr_schema, "metadata or ruleSet"},
+      {"[]", sclr_config, "expected a config object"},
+      {"{\"is_compatible\": \"yes\"}", sclr_compat, "is_compatible"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    strata_client_error err = {0};
+    union {
+      strata_client_schema *schema;
+      strata_client_strings *strings;
+      strata_client_ints *ints;
+      strata_client_subject_versions *pairs;
+      strata_client_config *config;
+      strata_client_compat *compat;
+    } result;
+    json_t *json = json_loads(cases[i].json, JSON_DECODE_ANY, NULL);
+    ck_assert_ptr_nonnull(json);
+    memset(&result, 0xA5, sizeof result);
+    ck_assert_msg(cases[i].decode(json, &result, &err) == STRATA_E_BAD_RESPONSE, "%s accepted",
+                  cases[i].json);
+    ck_assert_msg(result.schema == NULL, "%s left a result", cases[i].json);
+    ck_assert_msg(strstr(err.message, cases[i].fragment) != NULL, "%s: \"%s\"", cases[i].json,
+                  err.message);
+    ck_assert_int_eq(err.http_status, 200);
+    json_decref(json);
+  }
+}
+END_TEST
+
 START_TEST(test_error_mapping) {
-  ck_assert_int_eq(sclt_map_error(404, 40401), STRATA_E_SUBJECT_NOT_FOUND);
-  ck_assert_int_eq(sclt_map_error(404, 40402), STRATA_E_VERSION_NOT_FOUND);
-  ck_assert_int_eq(sclt_map_error(404, 40403), STRATA_E_SCHEMA_NOT_FOUND);
-  ck_assert_int_eq(sclt_map_error(409, 40901), STRATA_E_INCOMPATIBLE_SCHEMA);
-  ck_assert_int_eq(sclt_map_error(422, 42201), STRATA_E_INVALID_SCHEMA);
-  ck_assert_int_eq(sclt_map_error(404, 40408), STRATA_E_SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED);
-  ck_assert_int_eq(sclt_map_error(500, 50001), STRATA_E_STORE_ERROR);
-  ck_assert_int_eq(sclt_map_error(400, 400), STRATA_E_BAD_REQUEST);
-  ck_assert_int_eq(sclt_map_error(500, 500), STRATA_E_INTERNAL);
-  /* unknown codes map by status */
-  ck_assert_int_eq(sclt_map_error(404, 0), STRATA_E_NOT_FOUND);
-  ck_assert_int_eq(sclt_map_error(404, 40499), STRATA_E_NOT_FOUND);
-  ck_assert_int_eq(sclt_map_error(401, 401), STRATA_E_UNAUTHORIZED);
-  ck_assert_int_eq(sclt_map_error(403, 0), STRATA_E_FORBIDDEN);
-  ck_assert_int_eq(sclt_map_error(409, 0), STRATA_E_INCOMPATIBLE_SCHEMA);
-  ck_assert_int_eq(sclt_map_error(422, 0), STRATA_E_UNPROCESSABLE);
-  ck_assert_int_eq(sclt_map_error(418, 0), STRATA_E_BAD_REQUEST);
-  ck_assert_int_eq(sclt_map_error(502, 0), STRATA_E_INTERNAL);
-  ck_assert_int_eq(sclt_map_error(302, 0), STRATA_E_BAD_RESPONSE);
+  static const struct {
+    int status;
+    int code;
+    strata_error expected;
+  } cases[] = {
+      {404, 40401, STRATA_E_SUBJECT_NOT_FOUND},
+      {404, 40402, STRATA_E_VERSION_NOT_FOUND},
+      {404, 40403, STRATA_E_SCHEMA_NOT_FOUND},
+      {409, 40901, STRATA_E_INCOMPATIBLE_SCHEMA},
+      {422, 42201, STRATA_E_INVALID_SCHEMA},
+      {404, 40408, STRATA_E_SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED},
+      {500, 50001, STRATA_E_STORE_ERROR},
+      {400, 400, STRATA_E_BAD_REQUEST},
+      {500, 500, STRATA_E_INTERNAL},
+      /* unknown codes map by status */
+      {404, 0, STRATA_E_NOT_FOUND},
+      {404, 40499, STRATA_E_NOT_FOUND},
+      {401, 401, STRATA_E_UNAUTHORIZED},
+      {403, 0, STRATA_E_FORBIDDEN},
+      {409, 0, STRATA_E_INCOMPATIBLE_SCHEMA},
+      {422, 0, STRATA_E_UNPROCESSABLE},
+      {418, 0, STRATA_E_BAD_REQUEST},
+      {502, 0, STRATA_E_INTERNAL},
+      {302, 0, STRATA_E_BAD_RESPONSE},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    ck_assert_msg(sclt_map_error(cases[i].status, cases[i].code) == cases[i].expected,
+                  "HTTP %d, code %d: got %d, expected %d", cases[i].status, cases[i].code,
+                  (int)sclt_map_error(cases[i].status, cases[i].code), (int)cases[i].expected);
+  }
 }
 END_TEST
 
@@ -1310,8 +1262,7 @@ START_TEST(test_paged_list) {
   tiny_server *server = tiny_start(answer_paged, NULL);
   strata_client_error err = {0};
   strata_client_schemas *all = NULL;
-  const char *urls[] = {server->url};
-  strata_client *client = client_for(urls, 1, 10);
+  strata_client *client = tiny_client(server, 10);
 
   ck_assert_int_eq(strata_client_list_schemas(client, NULL, false, false, &all, &err), STRATA_E_OK);
   ck_assert_uint_eq(all->count, PAGED_TOTAL);
@@ -1479,6 +1430,7 @@ static Suite *client_suite(void) {
   TCase *shapes = tcase_create("shapes");
   tcase_add_test(shapes, test_confluent_7x_shapes);
   tcase_add_test(shapes, test_bad_responses);
+  tcase_add_test(shapes, test_bad_shapes);
   tcase_add_test(shapes, test_error_mapping);
   tcase_add_test(shapes, test_paged_list);
   tcase_add_test(shapes, test_input_body);
@@ -1497,14 +1449,14 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s PATH-TO-strata-registry\n", argv[0]);
     return 2;
   }
-  if (!registry_start(argv[1])) {
-    registry_stop();
+  if (!registry_fixture_start(&registry_server, argv[1], 4)) {
+    registry_fixture_stop(&registry_server);
     return 1;
   }
   SRunner *runner = srunner_create(client_suite());
   srunner_run_all(runner, CK_NORMAL);
   failed = srunner_ntests_failed(runner);
   srunner_free(runner);
-  registry_stop();
+  registry_fixture_stop(&registry_server);
   return failed == 0 ? 0 : 1;
 }

@@ -59,13 +59,15 @@ static inline int registry_fixture_stop(registry_fixture *f) {
   return result;
 }
 
-/* Starts @p binary; false (with a line on stderr) when it does not come up.
- * Waiting for the listening line is bounded at 60 s: that limit catches a
- * server that never starts, it is not a timing assertion. */
-static inline bool registry_fixture_start(registry_fixture *f, const char *binary) {
+/* Starts @p binary with @p threads worker threads (0: the server's default);
+ * false (with a line on stderr) when it does not come up. Waiting for the
+ * listening line is bounded at 60 s: that limit catches a server that never
+ * starts, it is not a timing assertion. */
+static inline bool registry_fixture_start(registry_fixture *f, const char *binary, int threads) {
   static const char marker[] = "listening on ";
   char db[320];
   char out[320];
+  char nthreads[16];
   const char *tmp = getenv("TMPDIR");
   memset(f, 0, sizeof *f);
   f->pid = -1;
@@ -87,7 +89,13 @@ static inline bool registry_fixture_start(registry_fixture *f, const char *binar
     if (freopen(out, "w", stdout) == NULL) {
       _exit(127);
     }
-    execl(binary, binary, "--listen", "127.0.0.1:0", "--data", db, (char *)NULL);
+    snprintf(nthreads, sizeof nthreads, "%d", threads);
+    if (threads > 0) {
+      execl(binary, binary, "--listen", "127.0.0.1:0", "--data", db, "--threads", nthreads,
+            (char *)NULL);
+    } else {
+      execl(binary, binary, "--listen", "127.0.0.1:0", "--data", db, (char *)NULL);
+    }
     _exit(127);
   }
   for (int i = 0; i < 3000; i++) {
