@@ -288,8 +288,7 @@ STRATA_EXTERN strata_table_set *strata_table_set_new(void);
  * types it uses. Returns STRATA_E_OK, STRATA_E_INVALID_ARGUMENT (not a TABLE
  * schema, or a table of that name is already in the set) or STRATA_E_NOMEM.
  */
-STRATA_EXTERN strata_error strata_table_set_add(strata_table_set *set,
-                                                const strata_schema *schema);
+STRATA_EXTERN strata_error strata_table_set_add(strata_table_set *set, const strata_schema *schema);
 
 /**
  * Replays @p len bytes of SQL onto the set, statement by statement: CREATE

@@ -132,8 +132,8 @@ static bool find_schema_file(const char *dir, const char *stem, char *path,
   return false;
 }
 
-/* Parses the schema file at @p path (Avro, Table, or Protobuf when @p type says so, with its imports
- * in @p imports when that directory exists); a failure prints the strata_diag. */
+/* Parses the schema file at @p path (Avro, Table, or Protobuf when @p type says so, with its
+ * imports in @p imports when that directory exists); a failure prints the strata_diag. */
 static bool parse_schema_file(strata_schema_type type, const char *path, const char *imports,
                               strata_schema **out) {
   bool ok = false;
