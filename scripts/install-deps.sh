@@ -17,15 +17,15 @@ PACKAGES=(
   libclang-rt-14-dev # libFuzzer and sanitizer runtimes for clang
   libavro-dev        # avro-c: Avro parsing (compat/avro)
   libjansson-dev     # jansson: JSON
-  libprotobuf-c-dev  # protobuf-c runtime: the Protobuf model (compat/protobuf)
+  libprotobuf-c-dev  # protobuf-c runtime: the Protobuf model (compat/protobuf); linked before
+                     # libpg_query, which carries its own copy
   protobuf-c-compiler # protoc-gen-c: generates descriptor.pb-c.[ch] at build time
   protobuf-compiler  # protoc: runs protoc-gen-c at build time; oracle of tests/diff/protoc
   libprotobuf-dev    # google/protobuf/*.proto: descriptor.proto and the built-in well-known types
   libmicrohttpd-dev  # libmicrohttpd: the registry's HTTP server
-  libcurl4-openssl-dev # libcurl: tests and benchmarks drive the registry over HTTP
+  libcurl4-openssl-dev # libcurl: libstrata-client's transport; tests and benchmarks
   libsqlite3-dev     # sqlite3: the registry's embedded store (registry/store/sqlite)
   libpg-query-dev    # libpg_query: PostgreSQL DDL parsing (compat/table, the migration linter)
-  libprotobuf-c-dev  # protobuf-c: linked before libpg_query, which carries its own copy
   check              # Check: unit test framework (tests/unit)
   python3            # test drivers
   python3-avro       # differential oracle: avro.compatibility (tests/diff)

@@ -240,6 +240,42 @@ static strata_error aggregate(parser *p, char **out) {
   return next(p);
 }
 
+/* A possibly dotted name ("a.b.C", ".a.B") into *out (arena); @p missing is the error when an
+ * identifier is expected and absent. */
+static strata_error dotted_name(parser *p, const char *missing, char **out) {
+  strata_error rc = STRATA_E_OK;
+  sjw_buf name = SJW_BUF_INIT;
+
+  if (looking_at(p, ".")) {
+    sjw_putc(&name, '.');
+    if ((rc = next(p)) != STRATA_E_OK) {
+      goto cleanup;
+    }
+  }
+  for (;;) {
+    if (p->lex.cur.kind != PBC_TOK_IDENT) {
+      rc = fail_here(p, "%s", missing);
+      goto cleanup;
+    }
+    sjw_put(&name, p->lex.cur.text, p->lex.cur.len);
+    if ((rc = next(p)) != STRATA_E_OK || !looking_at(p, ".")) {
+      break;
+    }
+    sjw_putc(&name, '.');
+    if ((rc = next(p)) != STRATA_E_OK) {
+      break;
+    }
+  }
+  if (rc == STRATA_E_OK) {
+    *out = name.failed ? NULL : pbc_strdup(p->arena, name.data);
+    rc = *out != NULL ? STRATA_E_OK : pbc_nomem(p->err);
+  }
+
+cleanup:
+  sjw_release(&name);
+  return rc;
+}
+
 /* option name "=" value, after "option" or inside "[...]"; appends to *opts / *n. */
 static strata_error option_body(parser *p, pbc_uopt ***opts, size_t *n) {
   pbc_uopt *opt = NULL;
@@ -251,33 +287,7 @@ static strata_error option_body(parser *p, pbc_uopt ***opts, size_t *n) {
     NEW(p, part, google__protobuf__uninterpreted_option__name_part__init);
     if (try_consume(p, "(", &rc)) {
       TRY(rc);
-      sjw_buf name = SJW_BUF_INIT;
-      if (looking_at(p, ".")) {
-        sjw_putc(&name, '.');
-        TRY(next(p));
-      }
-      for (;;) {
-        if (p->lex.cur.kind != PBC_TOK_IDENT) {
-          sjw_release(&name);
-          return fail_here(p, "Expected identifier.");
-        }
-        sjw_put(&name, p->lex.cur.text, p->lex.cur.len);
-        TRY(next(p));
-        if (!looking_at(p, ".")) {
-          break;
-        }
-        sjw_putc(&name, '.');
-        TRY(next(p));
-      }
-      if (name.failed) {
-        sjw_release(&name);
-        return pbc_nomem(p->err);
-      }
-      part->name_part = pbc_strdup(p->arena, name.data);
-      sjw_release(&name);
-      if (part->name_part == NULL) {
-        return pbc_nomem(p->err);
-      }
+      TRY(dotted_name(p, "Expected identifier.", &part->name_part));
       part->is_extension = 1;
       TRY(expect(p, ")", NULL));
     } else {
@@ -441,39 +451,7 @@ static strata_error parse_type(parser *p, bool *has_type,
       return next(p);
     }
   }
-  sjw_buf name = SJW_BUF_INIT;
-  if (looking_at(p, ".")) {
-    sjw_putc(&name, '.');
-    TRY(next(p));
-  }
-  for (;;) {
-    if (p->lex.cur.kind != PBC_TOK_IDENT) {
-      sjw_release(&name);
-      return fail_here(p, "Expected type name.");
-    }
-    sjw_put(&name, p->lex.cur.text, p->lex.cur.len);
-    strata_error rc = next(p);
-    if (rc != STRATA_E_OK) {
-      sjw_release(&name);
-      return rc;
-    }
-    if (!looking_at(p, ".")) {
-      break;
-    }
-    sjw_putc(&name, '.');
-    rc = next(p);
-    if (rc != STRATA_E_OK) {
-      sjw_release(&name);
-      return rc;
-    }
-  }
-  if (name.failed) {
-    sjw_release(&name);
-    return pbc_nomem(p->err);
-  }
-  *type_name = pbc_strdup(p->arena, name.data);
-  sjw_release(&name);
-  return *type_name != NULL ? STRATA_E_OK : pbc_nomem(p->err);
+  return dotted_name(p, "Expected type name.", type_name);
 }
 
 /* ---- messages --------------------------------------------------------------- */

@@ -152,6 +152,9 @@ static bool is_aggregate(pbc_sym_kind k) {
 
 const pbc_symbol *pbc_resolve(const pbc_file *file, const char *scope, const char *name,
                               bool types_only) {
+  if (name == NULL || scope == NULL) {
+    return NULL; /* a serialized descriptor may leave a reference out */
+  }
   const pbc_file *files[PBC_MAX_VISIBLE];
   size_t nfiles = visible_files(file, files, PBC_MAX_VISIBLE);
   if (name[0] == '.') {

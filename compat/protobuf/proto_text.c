@@ -464,6 +464,11 @@ static void collect_options(render *r, const ProtobufCMessage *msg, const char *
       }
       continue;
     }
+    if (ext == NULL) {
+      /* an unknown field no imported extension defines (only a serialized descriptor can
+       * carry one): it has no name to write in .proto text, so it is not part of the text */
+      continue;
+    }
     /* a singular message option set field by field ((opt).a = 1; (opt).b = 2;) is several
      * records: merged into one value, as protobuf merges them */
     bool merge = ext != NULL && u->wire_type == PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED &&
@@ -505,11 +510,7 @@ static void collect_options(render *r, const ProtobufCMessage *msg, const char *
       payload = (const uint8_t *)(merged.data != NULL ? merged.data : "");
       plen = merged.len;
     }
-    if (ext != NULL) {
-      sjw_printf(&b, "(.%s) = ", full);
-    } else {
-      sjw_printf(&b, "(%" PRIu32 ") = ", u->tag);
-    }
+    sjw_printf(&b, "(.%s) = ", full);
     value_text(r, &b, ext, (unsigned)u->wire_type, v, payload, plen, 0);
     if (merged.failed) {
       b.failed = true;
