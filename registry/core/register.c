@@ -167,10 +167,18 @@ static bool request_type(const char *name, strata_schema_type *out, rq_reply *re
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
     if (strcmp(name, strata_schema_type_name(all[i])) == 0) {
       if (!strata_schema_type_supported(all[i])) {
+        char supported[64] = "";
+        for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
+          if (strata_schema_type_supported(all[k])) {
+            size_t used = strlen(supported);
+            snprintf(supported + used, sizeof supported - used, "%s%s", used > 0 ? ", " : "",
+                     strata_schema_type_name(all[k]));
+          }
+        }
         rq_fail(reply, STRATA_E_INVALID_SCHEMA,
                 "Invalid schema type %s: this registry does not support %s schemas yet "
-                "(supported: AVRO)",
-                name, name);
+                "(supported: %s)",
+                name, name, supported);
         return false;
       }
       *out = all[i];

@@ -546,16 +546,17 @@ START_TEST(test_schema_type_names) {
 }
 END_TEST
 
-START_TEST(test_protobuf_unsupported) {
-  const char *proto = "syntax = \"proto3\"; message M { int32 a = 1; }";
-  ck_assert(!strata_schema_type_supported(STRATA_SCHEMA_PROTOBUF));
+START_TEST(test_json_unsupported) {
+  const char *json = "{\"type\": \"object\"}";
+  ck_assert(strata_schema_type_supported(STRATA_SCHEMA_PROTOBUF));
+  ck_assert(strata_schema_type_supported(STRATA_SCHEMA_TABLE));
+  ck_assert(!strata_schema_type_supported(STRATA_SCHEMA_JSON));
   strata_schema *s = NULL;
   strata_diag diag;
-  ck_assert_int_eq(
-      strata_schema_parse(STRATA_SCHEMA_PROTOBUF, proto, strlen(proto), NULL, 0, &s, &diag),
-      STRATA_E_UNSUPPORTED);
+  ck_assert_int_eq(strata_schema_parse(STRATA_SCHEMA_JSON, json, strlen(json), NULL, 0, &s, &diag),
+                   STRATA_E_UNSUPPORTED);
   ck_assert_ptr_null(s);
-  ck_assert_ptr_nonnull(strstr(diag.message, "PROTOBUF"));
+  ck_assert_ptr_nonnull(strstr(diag.message, "JSON"));
   ck_assert_ptr_nonnull(strstr(diag.message, "not supported"));
 }
 END_TEST
@@ -644,7 +645,7 @@ static Suite *levels_suite(void) {
   TCase *names = tcase_create("names");
   tcase_add_test(names, test_level_names);
   tcase_add_test(names, test_schema_type_names);
-  tcase_add_test(names, test_protobuf_unsupported);
+  tcase_add_test(names, test_json_unsupported);
   suite_add_tcase(s, names);
   TCase *threads = tcase_create("threads");
   tcase_set_timeout(threads, 60);
