@@ -149,7 +149,8 @@ typedef struct cli_arg_list {
 typedef enum cli_option_kind {
   CLI_OPTION_FLAG,  /* "--deleted": sets *flag */
   CLI_OPTION_VALUE, /* "--type T" or "--type=T": *value is the last one given */
-  CLI_OPTION_LIST   /* "--ref R", repeatable: every value is appended to *list */
+  CLI_OPTION_LIST,  /* "--ref R", repeatable: every value is appended to *list */
+  CLI_OPTION_SET    /* "--no-assume-in-transaction": *setting = set_to; the last one given wins */
 } cli_option_kind;
 
 /** One option of a command. The targets are the command's own variables (borrowed). */
@@ -160,6 +161,8 @@ typedef struct cli_option {
   bool *flag;
   const char **value;
   cli_arg_list *list;
+  int *setting;
+  int set_to;
 } cli_option;
 
 #define CLI_FLAG(option, target)                                                                   \
@@ -168,6 +171,8 @@ typedef struct cli_option {
   { .name = (option), .kind = CLI_OPTION_VALUE, .value = (target) }
 #define CLI_LIST(option, target)                                                                   \
   { .name = (option), .kind = CLI_OPTION_LIST, .list = (target) }
+#define CLI_SET(option, target, number)                                                            \
+  { .name = (option), .kind = CLI_OPTION_SET, .setting = (target), .set_to = (number) }
 #define CLI_OPTIONS_END                                                                            \
   { .name = NULL }
 
@@ -217,7 +222,8 @@ void cli_usage_error(const cli_syntax *syntax, const char *fmt, ...)
 
 /**
  * Matches argv[*i] against the option @p name ("--level"), taking its value
- * either as "--level=X" or from the next argument (advancing *i). Returns 1
+ * either as "--level=X" or from the next argument (advancing *i); a short
+ * option ("-I") also takes an attached value ("-Idir"). Returns 1
  * on a match with *value set, 0 for no match, -1 (after printing an error)
  * when the value is missing.
  */
@@ -239,9 +245,47 @@ bool cli_schema_type(const char *path, const char *type_name, strata_schema_type
 /**
  * Reads and parses a schema file. Returns a new schema (free with
  * strata_schema_free()) or NULL after printing an error that names the file
- * and, where known, the line and column.
+ * and, where known, the line and column. A .proto file's imports are found in
+ * its own directory (see cli_load_schema_imports()).
  */
 strata_schema *cli_load_schema(const char *path, strata_schema_type type);
+
+/**
+ * As cli_load_schema(), finding a PROTOBUF file's imports in @p import_dirs
+ * (borrowed; -I directories, searched in order; NULL or empty: the file's own
+ * directory), as cli_proto_load() does. Other types ignore @p import_dirs.
+ */
+strata_schema *cli_load_schema_imports(const char *path, strata_schema_type type,
+                                       const cli_arg_list *import_dirs);
+
+/* ------------------------------------------------------------------------ */
+/* .proto files and their imports (cli_proto_import.c)                      */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * A strata_proto_loader: @p ctx is a cli_arg_list of import directories
+ * (borrowed); @p path is looked up below each in turn. The first that holds
+ * it gives *text, a new buffer (free()); STRATA_E_NOT_FOUND when none does.
+ */
+strata_error cli_proto_import_loader(void *ctx, const char *path, char **text, size_t *len);
+
+/**
+ * The import name of @p file (borrowed): its path below the first of
+ * @p dirs (borrowed) that holds it, as protoc names a file given on its
+ * command line. Returns a pointer into @p file, or NULL when no directory
+ * holds it.
+ */
+const char *cli_proto_import_name(const cli_arg_list *dirs, const char *file);
+
+/**
+ * Reads and parses the .proto file @p path with its imports. @p import_dirs
+ * (borrowed) are the directories imports are found in; NULL or empty means
+ * the file's own directory. The file is named by its path below the import
+ * directory that holds it, else by its base name. Returns a new PROTOBUF
+ * schema (strata_schema_free()) or NULL after printing "file:line:col:
+ * message" as protoc does.
+ */
+strata_schema *cli_proto_load(const char *path, const cli_arg_list *import_dirs);
 
 /** A schema file read for a registry request (register, lookup, check). */
 typedef struct cli_schema_file {

@@ -31,6 +31,10 @@ int cli_option_value(int argc, char **argv, int *i, const char *name, const char
     return 1;
   }
   if (arg[n] != '\0') {
+    if (n == 2 && name[0] == '-' && name[1] != '-') {
+      *value = arg + n; /* a short option's attached value: "-Idir" */
+      return 1;
+    }
     return 0;
   }
   if (*i + 1 >= argc) {
@@ -87,6 +91,12 @@ static int take_option(const cli_syntax *syntax, int argc, char **argv, int *i) 
       m = cli_option_value(argc, argv, i, option->name, &value);
       if (m > 0 && !arg_list_append(option->list, argc, value)) {
         m = -1;
+      }
+      break;
+    case CLI_OPTION_SET:
+      if (strcmp(argv[*i], option->name) == 0) {
+        *option->setting = option->set_to;
+        m = 1;
       }
       break;
     }
@@ -235,11 +245,20 @@ bool cli_schema_type(const char *path, const char *type_name, strata_schema_type
 }
 
 strata_schema *cli_load_schema(const char *path, strata_schema_type type) {
+  return cli_load_schema_imports(path, type, NULL);
+}
+
+strata_schema *cli_load_schema_imports(const char *path, strata_schema_type type,
+                                       const cli_arg_list *import_dirs) {
   size_t len = 0;
-  char *text = cli_read_file(path, &len);
+  char *text = NULL;
   strata_schema *schema = NULL;
   strata_diag diag;
 
+  if (type == STRATA_SCHEMA_PROTOBUF) {
+    return cli_proto_load(path, import_dirs);
+  }
+  text = cli_read_file(path, &len);
   if (text == NULL) {
     goto cleanup;
   }

@@ -1,5 +1,5 @@
 /*
- * cmd_compat.c - `strata compat [--type T] [--level L] [--format text|json] NEW OLD...`
+ * cmd_compat.c - `strata compat [--type T] [--level L] [-I DIR]... [--format text|json] NEW OLD...`
  * Checks NEW against the earlier versions OLD... (oldest first) at a level.
  */
 #include "cli.h"
@@ -9,7 +9,8 @@
 #include <string.h>
 
 static const char compat_usage[] =
-    "usage: strata compat [--type avro] [--level LEVEL] [--format text|json] NEW OLD...\n"
+    "usage: strata compat [--type avro] [--level LEVEL] [-I DIR]... [--format text|json] NEW "
+    "OLD...\n"
     "\n"
     "Checks the schema in NEW against the earlier versions OLD... (oldest first).\n"
     "\n"
@@ -17,6 +18,8 @@ static const char compat_usage[] =
     "  --level LEVEL    NONE, BACKWARD (default), BACKWARD_TRANSITIVE, FORWARD,\n"
     "                   FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE; non-transitive\n"
     "                   levels check against the last OLD only\n"
+    "  -I, --proto-path DIR  where imports of .proto files are found, in order given\n"
+    "                   (default: each file's own directory)\n"
     "  --format FORMAT  text (default) or json: one object\n"
     "                   {\"compatible\", \"level\", \"issues\": [{\"code\", \"path\", "
     "\"message\",\n"
@@ -29,6 +32,7 @@ int cmd_compat(cli_ctx *ctx, int argc, char **argv) {
   const char *type_name = NULL;
   const char *level_name = "BACKWARD";
   cli_arg_list files = {0};
+  cli_arg_list import_dirs = {0};
   strata_schema *candidate = NULL;
   strata_schema **previous = NULL;
   strata_compat_result *result = NULL;
@@ -36,6 +40,7 @@ int cmd_compat(cli_ctx *ctx, int argc, char **argv) {
   strata_compat_level level;
   strata_schema_type type;
   const cli_option options[] = {CLI_VALUE("--type", &type_name), CLI_VALUE("--level", &level_name),
+                                CLI_LIST("-I", &import_dirs), CLI_LIST("--proto-path", &import_dirs),
                                 CLI_OPTIONS_END};
   const cli_syntax syntax = {.command = "compat",
                              .usage = compat_usage,
@@ -59,7 +64,7 @@ int cmd_compat(cli_ctx *ctx, int argc, char **argv) {
               strata_schema_type_name(type));
     goto cleanup;
   }
-  candidate = cli_load_schema(paths[0], type);
+  candidate = cli_load_schema_imports(paths[0], type, &import_dirs);
   if (candidate == NULL) {
     goto cleanup;
   }
@@ -73,7 +78,7 @@ int cmd_compat(cli_ctx *ctx, int argc, char **argv) {
     if (type_name == NULL && !cli_schema_type(paths[i], NULL, &old_type)) {
       goto cleanup;
     }
-    previous[i - 1] = cli_load_schema(paths[i], old_type);
+    previous[i - 1] = cli_load_schema_imports(paths[i], old_type, &import_dirs);
     if (previous[i - 1] == NULL) {
       goto cleanup;
     }
@@ -111,5 +116,6 @@ cleanup:
   free(previous);
   strata_schema_free(&candidate);
   free(files.items);
+  free(import_dirs.items);
   return rc;
 }

@@ -134,7 +134,7 @@ static void print_diag(const char *file, const strata_diag *diag) {
 }
 
 /* --schema files: every table they create is a table of the check. */
-static int load_local(mc_run *run, char **files, size_t nfiles) {
+static int load_local(mc_run *run, const cli_arg_list *files) {
   int rc = CLI_EXIT_USAGE;
   strata_table_set *base = strata_table_set_new();
   strata_diag diag;
@@ -142,9 +142,9 @@ static int load_local(mc_run *run, char **files, size_t nfiles) {
     cli_error("out of memory");
     goto cleanup;
   }
-  for (size_t i = 0; i < nfiles; i++) {
+  for (size_t i = 0; i < files->count; i++) {
     size_t len = 0;
-    char *text = cli_read_file(files[i], &len);
+    char *text = cli_read_file(files->items[i], &len);
     if (text == NULL) {
       goto cleanup;
     }
@@ -158,7 +158,7 @@ static int load_local(mc_run *run, char **files, size_t nfiles) {
     }
     free(text);
     if (err != STRATA_E_OK) {
-      print_diag(files[i], &diag);
+      print_diag(files->items[i], &diag);
       goto cleanup;
     }
     if (grown == NULL) {
@@ -460,72 +460,35 @@ static int register_tables(mc_run *run) {
 int migrate_check_main(cli_ctx *ctx, int argc, char **argv) {
   int rc = CLI_EXIT_USAGE;
   mc_run run = {0};
-  char **schema_files = NULL;
-  char **migrations = NULL;
-  size_t nschemas = 0;
-  size_t nmigrations = 0;
+  cli_arg_list schema_files = {NULL, 0};
+  cli_arg_list migrations = {NULL, 0};
   const char *level_name = NULL;
   bool do_register = false;
-  bool lint = true;
-  bool options_done = false;
+  bool no_writer = false;
+  bool no_lint = false;
   mlint_findings **findings = NULL;
   size_t nfindings = 0;
   json_t *root = NULL;
+  const cli_option options[] = {CLI_VALUE("--subject-prefix", &run.prefix),
+                                CLI_LIST("--schema", &schema_files),
+                                CLI_VALUE("--level", &level_name),
+                                CLI_FLAG("--register", &do_register),
+                                CLI_FLAG("--no-writer", &no_writer),
+                                CLI_FLAG("--no-lint", &no_lint),
+                                CLI_OPTIONS_END};
+  const cli_syntax syntax = {.command = "migrate check",
+                             .usage = migrate_check_usage,
+                             .options = options,
+                             .formats = CLI_FORMAT_TEXT | CLI_FORMAT_JSON,
+                             .operand_list = &migrations};
 
   run.ctx = ctx;
-  run.writer = true;
-  schema_files = calloc((size_t)argc + 1, sizeof *schema_files);
-  migrations = calloc((size_t)argc + 1, sizeof *migrations);
-  findings = calloc((size_t)argc + 1, sizeof *findings);
-  if (schema_files == NULL || migrations == NULL || findings == NULL) {
-    cli_error("out of memory");
+  if (!cli_parse_args(ctx, &syntax, argc, argv, &rc)) {
     goto cleanup;
   }
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    const char *value = NULL;
-    int m = 0;
-    if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-      if (strcmp(arg, "--") == 0) {
-        options_done = true;
-        continue;
-      }
-      if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-        fputs(migrate_check_usage, stdout);
-        rc = CLI_EXIT_OK;
-        goto cleanup;
-      }
-      if (strcmp(arg, "--register") == 0 || strcmp(arg, "--no-writer") == 0 ||
-          strcmp(arg, "--no-lint") == 0) {
-        do_register = do_register || strcmp(arg, "--register") == 0;
-        run.writer = run.writer && strcmp(arg, "--no-writer") != 0;
-        lint = lint && strcmp(arg, "--no-lint") != 0;
-        continue;
-      }
-      if ((m = cli_option_value(argc, argv, &i, "--schema", &value)) != 0) {
-        if (m < 0) {
-          goto cleanup;
-        }
-        schema_files[nschemas++] = (char *)value;
-        continue;
-      }
-      if ((m = cli_option_value(argc, argv, &i, "--subject-prefix", &run.prefix)) != 0 ||
-          (m = cli_option_value(argc, argv, &i, "--level", &level_name)) != 0 ||
-          (m = cli_global_option(ctx, argc, argv, &i)) != 0) {
-        if (m < 0) {
-          goto cleanup;
-        }
-        continue;
-      }
-      cli_error("migrate check: unknown option '%s'", arg);
-      fputs(migrate_check_usage, stderr);
-      goto cleanup;
-    }
-    migrations[nmigrations++] = argv[i];
-  }
-  if (nmigrations == 0 || (run.prefix == NULL) == (nschemas == 0)) {
-    cli_error("migrate check: needs MIGRATION files and either --subject-prefix or --schema");
-    fputs(migrate_check_usage, stderr);
+  run.writer = !no_writer;
+  if (migrations.count == 0 || (run.prefix == NULL) == (schema_files.count == 0)) {
+    cli_usage_error(&syntax, "needs MIGRATION files and either --subject-prefix or --schema");
     goto cleanup;
   }
   if (do_register && run.prefix == NULL) {
@@ -542,10 +505,12 @@ int migrate_check_main(cli_ctx *ctx, int argc, char **argv) {
     cli_error("migrate check: unknown level '%s'", level_name);
     goto cleanup;
   }
-  if (!cli_format_allowed(ctx, "migrate check", CLI_FORMAT_TEXT | CLI_FORMAT_JSON)) {
+  findings = calloc(migrations.count, sizeof *findings);
+  if (findings == NULL) {
+    cli_error("out of memory");
     goto cleanup;
   }
-  rc = run.prefix != NULL ? load_registry(&run) : load_local(&run, schema_files, nschemas);
+  rc = run.prefix != NULL ? load_registry(&run) : load_local(&run, &schema_files);
   if (rc != CLI_EXIT_OK) {
     goto cleanup;
   }
@@ -562,20 +527,20 @@ int migrate_check_main(cli_ctx *ctx, int argc, char **argv) {
       goto cleanup;
     }
   }
-  for (size_t i = 0; i < nmigrations; i++) {
+  for (size_t i = 0; i < migrations.count; i++) {
     size_t len = 0;
     strata_diag diag;
-    char *text = cli_read_file(migrations[i], &len);
+    char *text = cli_read_file(migrations.items[i], &len);
     if (text == NULL) {
       goto cleanup;
     }
     strata_error e = strata_table_set_apply(run.set, text, len, &diag);
-    if (e == STRATA_E_OK && lint) {
+    if (e == STRATA_E_OK && !no_lint) {
       mlint_options opts;
       mlint_options_init(&opts);
       opts.schema_sql = run.schema_sql;
       opts.schema_len = run.schema_len;
-      e = mlint_run(migrations[i], text, len, &opts, &findings[nfindings]);
+      e = mlint_run(migrations.items[i], text, len, &opts, &findings[nfindings]);
       nfindings += e == STRATA_E_OK ? 1 : 0;
     }
     free(text);
@@ -584,7 +549,7 @@ int migrate_check_main(cli_ctx *ctx, int argc, char **argv) {
       goto cleanup;
     }
     if (e != STRATA_E_OK) {
-      print_diag(migrations[i], &diag);
+      print_diag(migrations.items[i], &diag);
       goto cleanup;
     }
   }
@@ -668,7 +633,7 @@ int migrate_check_main(cli_ctx *ctx, int argc, char **argv) {
         mlint_print(stdout, MLINT_FORMAT_TEXT, findings[i]);
       }
     }
-    if (lint) {
+    if (!no_lint) {
       printf("%zu table%s changed, %zu incompatible; %zu lint finding%s\n", touched,
              touched == 1 ? "" : "s", incompatible, lint_count, lint_count == 1 ? "" : "s");
     } else {
@@ -691,7 +656,7 @@ cleanup:
   strata_table_set_free(&run.set);
   strata_client_free(&run.client);
   free(run.schema_sql);
-  free(schema_files);
-  free(migrations);
+  free(schema_files.items);
+  free(migrations.items);
   return rc;
 }

@@ -51,10 +51,10 @@ static void lint_list_rules(void) {
 }
 
 /* Applies the --include/--exclude values (in that order) to @p opts. */
-static bool lint_apply_rules(mlint_options *opts, char **values, size_t n, bool on) {
-  for (size_t i = 0; i < n; i++) {
+static bool lint_apply_rules(mlint_options *opts, const cli_arg_list *values, bool on) {
+  for (size_t i = 0; i < values->count; i++) {
     const char *bad = NULL;
-    if (mlint_options_set_rules(opts, values[i], on, &bad) != STRATA_E_OK) {
+    if (mlint_options_set_rules(opts, values->items[i], on, &bad) != STRATA_E_OK) {
       cli_error("migrate lint: unknown rule '%.*s' in --%s (see --list-rules)",
                 (int)strcspn(bad, ", \t"), bad, on ? "include" : "exclude");
       return false;
@@ -65,18 +65,15 @@ static bool lint_apply_rules(mlint_options *opts, char **values, size_t n, bool 
 
 int migrate_lint_main(cli_ctx *ctx, int argc, char **argv) {
   int rc = CLI_EXIT_USAGE;
-  char **files = NULL;
-  char **includes = NULL;
-  char **excludes = NULL;
-  size_t nfiles = 0;
-  size_t ninc = 0;
-  size_t nexc = 0;
+  cli_arg_list files = {NULL, 0};
+  cli_arg_list includes = {NULL, 0};
+  cli_arg_list excludes = {NULL, 0};
   const char *pg_version = NULL;
   const char *config = NULL;
   const char *schema_path = NULL;
   const char *format_name = NULL;
   int assume = -1; /* -1 unset, 0 off, 1 on */
-  bool options_done = false;
+  bool list_rules = false;
   char *schema_text = NULL;
   json_t *json = NULL;
   mlint_options opts;
@@ -85,70 +82,28 @@ int migrate_lint_main(cli_ctx *ctx, int argc, char **argv) {
   size_t statements = 0;
   size_t suppressed = 0;
   bool input_error = false;
+  const cli_option options[] = {CLI_VALUE("--pg-version", &pg_version),
+                                CLI_SET("--assume-in-transaction", &assume, 1),
+                                CLI_SET("--no-assume-in-transaction", &assume, 0),
+                                CLI_LIST("--include", &includes),
+                                CLI_LIST("--exclude", &excludes),
+                                CLI_VALUE("--config", &config),
+                                CLI_VALUE("--schema", &schema_path),
+                                CLI_VALUE("--format", &format_name),
+                                CLI_FLAG("--list-rules", &list_rules),
+                                CLI_OPTIONS_END};
+  const cli_syntax syntax = {.command = "migrate lint",
+                             .usage = migrate_lint_usage,
+                             .options = options,
+                             .operand_list = &files};
 
-  files = calloc((size_t)argc, sizeof *files);
-  includes = calloc((size_t)argc, sizeof *includes);
-  excludes = calloc((size_t)argc, sizeof *excludes);
-  if (files == NULL || includes == NULL || excludes == NULL) {
-    cli_error("out of memory");
+  if (!cli_parse_args(ctx, &syntax, argc, argv, &rc)) {
     goto cleanup;
   }
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    const char *value = NULL;
-    int m = 0;
-    if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-      if (strcmp(arg, "--") == 0) {
-        options_done = true;
-        continue;
-      }
-      if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-        fputs(migrate_lint_usage, stdout);
-        rc = CLI_EXIT_OK;
-        goto cleanup;
-      }
-      if (strcmp(arg, "--list-rules") == 0) {
-        lint_list_rules();
-        rc = CLI_EXIT_OK;
-        goto cleanup;
-      }
-      if (strcmp(arg, "--assume-in-transaction") == 0) {
-        assume = 1;
-        continue;
-      }
-      if (strcmp(arg, "--no-assume-in-transaction") == 0) {
-        assume = 0;
-        continue;
-      }
-      if ((m = cli_option_value(argc, argv, &i, "--include", &value)) != 0) {
-        if (m < 0) {
-          goto cleanup;
-        }
-        includes[ninc++] = (char *)value;
-        continue;
-      }
-      if ((m = cli_option_value(argc, argv, &i, "--exclude", &value)) != 0) {
-        if (m < 0) {
-          goto cleanup;
-        }
-        excludes[nexc++] = (char *)value;
-        continue;
-      }
-      if ((m = cli_option_value(argc, argv, &i, "--pg-version", &pg_version)) != 0 ||
-          (m = cli_option_value(argc, argv, &i, "--config", &config)) != 0 ||
-          (m = cli_option_value(argc, argv, &i, "--schema", &schema_path)) != 0 ||
-          (m = cli_option_value(argc, argv, &i, "--format", &format_name)) != 0 ||
-          (m = cli_global_option(ctx, argc, argv, &i)) != 0) {
-        if (m < 0) {
-          goto cleanup;
-        }
-        continue;
-      }
-      cli_error("migrate lint: unknown option '%s'", arg);
-      fputs(migrate_lint_usage, stderr);
-      goto cleanup;
-    }
-    files[nfiles++] = argv[i];
+  if (list_rules) {
+    lint_list_rules();
+    rc = CLI_EXIT_OK;
+    goto cleanup;
   }
   if (format_name == NULL) {
     format = ctx->format == CLI_FORMAT_GITHUB ? MLINT_FORMAT_GITHUB : MLINT_FORMAT_TEXT;
@@ -165,9 +120,8 @@ int migrate_lint_main(cli_ctx *ctx, int argc, char **argv) {
     goto cleanup;
   }
   bool as_json = format_name != NULL && strcmp(format_name, "json") == 0;
-  if (nfiles == 0) {
-    cli_error("migrate lint: no migration file given");
-    fputs(migrate_lint_usage, stderr);
+  if (files.count == 0) {
+    cli_usage_error(&syntax, "no migration file given");
     goto cleanup;
   }
   mlint_options_init(&opts);
@@ -186,8 +140,7 @@ int migrate_lint_main(cli_ctx *ctx, int argc, char **argv) {
   if (assume >= 0) {
     opts.assume_in_transaction = assume == 1;
   }
-  if (!lint_apply_rules(&opts, includes, ninc, true) ||
-      !lint_apply_rules(&opts, excludes, nexc, false)) {
+  if (!lint_apply_rules(&opts, &includes, true) || !lint_apply_rules(&opts, &excludes, false)) {
     goto cleanup;
   }
   if (schema_path != NULL) {
@@ -201,8 +154,8 @@ int migrate_lint_main(cli_ctx *ctx, int argc, char **argv) {
     cli_error("out of memory");
     goto cleanup;
   }
-  for (size_t i = 0; i < nfiles; i++) {
-    const char *name = files[i];
+  for (size_t i = 0; i < files.count; i++) {
+    const char *name = files.items[i];
     size_t len = 0;
     char *text = cli_read_file(strcmp(name, "-") == 0 ? "/dev/stdin" : name, &len);
     if (text == NULL) {
@@ -237,7 +190,7 @@ int migrate_lint_main(cli_ctx *ctx, int argc, char **argv) {
     }
   } else if (format == MLINT_FORMAT_TEXT) {
     printf("%zu finding%s in %zu file%s (%zu statement%s checked, %zu suppressed)\n", total,
-           total == 1 ? "" : "s", nfiles, nfiles == 1 ? "" : "s", statements,
+           total == 1 ? "" : "s", files.count, files.count == 1 ? "" : "s", statements,
            statements == 1 ? "" : "s", suppressed);
   }
   rc = input_error ? CLI_EXIT_USAGE : total > 0 ? CLI_EXIT_FAILED : CLI_EXIT_OK;
@@ -245,8 +198,8 @@ int migrate_lint_main(cli_ctx *ctx, int argc, char **argv) {
 cleanup:
   json_decref(json);
   free(schema_text);
-  free(files);
-  free(includes);
-  free(excludes);
+  free(files.items);
+  free(includes.items);
+  free(excludes.items);
   return rc;
 }

@@ -193,6 +193,7 @@ const pbc_file *pbc_descriptor_file(void) {
 typedef struct refs_importer {
   pbc_importer base;
   const strata_schema *const *refs;
+  const char *const *names; /* the import path of each ref; NULL: the ref's own file name */
   size_t nrefs;
 } refs_importer;
 
@@ -202,7 +203,10 @@ static strata_error refs_import(pbc_importer *self, const char *path, const pbc_
   (void)err;
   for (size_t i = 0; i < ri->nrefs; i++) {
     const pbc_file *f = scm_schema_model(ri->refs[i]);
-    if (f != NULL && strcmp(f->name, path) == 0) {
+    const char *name = ri->names != NULL && ri->names[i] != NULL ? ri->names[i]
+                       : f != NULL                               ? f->name
+                                                                 : NULL;
+    if (f != NULL && strcmp(name, path) == 0) {
       *out = f;
       return STRATA_E_OK;
     }
@@ -408,9 +412,9 @@ static strata_error parse_any(const char *name, const char *text, size_t len,
 }
 
 static strata_error pb_parse_named(const char *name, const char *text, size_t len,
-                                   const strata_schema *const *refs, size_t nrefs, void **model,
-                                   strata_diag *diag) {
-  refs_importer ri = {{refs_import}, refs, nrefs};
+                                   const strata_schema *const *refs, const char *const *ref_names,
+                                   size_t nrefs, void **model, strata_diag *diag) {
+  refs_importer ri = {{refs_import}, refs, ref_names, nrefs};
   pbc_file *file = NULL;
   strata_error rc = parse_any(name, text, len, &ri.base, &file, diag);
   *model = file;
@@ -419,7 +423,7 @@ static strata_error pb_parse_named(const char *name, const char *text, size_t le
 
 static strata_error pb_parse(const char *text, size_t len, const strata_schema *const *refs,
                              size_t nrefs, void **model, strata_diag *diag) {
-  return pb_parse_named(DEFAULT_NAME, text, len, refs, nrefs, model, diag);
+  return pb_parse_named(DEFAULT_NAME, text, len, refs, NULL, nrefs, model, diag);
 }
 
 static void pb_free(void *model) {
@@ -525,10 +529,14 @@ cleanup:
 }
 
 strata_error strata_schema_parse_named(strata_schema_type type, const char *name, const char *text,
-                                       size_t len, const strata_schema *const *refs, size_t nrefs,
+                                       size_t len, const strata_schema *const *refs,
+                                       const char *const *ref_names, size_t nrefs,
                                        strata_schema **out, strata_diag *diag) {
-  if (type != STRATA_SCHEMA_PROTOBUF || name == NULL) {
+  if (type != STRATA_SCHEMA_PROTOBUF) {
     return strata_schema_parse(type, text, len, refs, nrefs, out, diag);
+  }
+  if (name == NULL) {
+    name = DEFAULT_NAME;
   }
   if (diag != NULL) {
     memset(diag, 0, sizeof *diag);
@@ -545,7 +553,8 @@ strata_error strata_schema_parse_named(strata_schema_type type, const char *name
     }
   }
   void *model = NULL;
-  strata_error rc = pb_parse_named(name, text != NULL ? text : "", len, refs, nrefs, &model, diag);
+  strata_error rc =
+      pb_parse_named(name, text != NULL ? text : "", len, refs, ref_names, nrefs, &model, diag);
   if (rc != STRATA_E_OK) {
     return rc;
   }
@@ -591,7 +600,9 @@ static strata_error set_visit(const pbc_file *f, const pbc_file *const *only, si
     const pbc_file *d = f->deps[i];
     bool wanted = only == NULL;
     for (size_t k = 0; d != NULL && k < nonly && !wanted; k++) {
-      if (strcmp(only[k]->name, d->name) == 0) {
+      /* by name: an input may import another input loaded as its own copy; never the file
+       * itself (registry references all carry the default name) */
+      if (only[k] != f && strcmp(only[k]->name, d->name) == 0) {
         d = only[k];
         wanted = true;
       }

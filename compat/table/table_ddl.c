@@ -334,18 +334,10 @@ static strata_error add_column(stb_catalog *cat, stb_table *t, const PgQuery__Co
       }
     }
   }
-  if (!stb_column_finish(t, &col, serial)) {
+  if (!stb_table_add_column(t, &col, serial)) {
     rc = STRATA_E_NOMEM;
     goto cleanup;
   }
-  stb_column *grown = realloc(t->cols, (t->ncols + 1) * sizeof *grown);
-  if (grown == NULL) {
-    rc = STRATA_E_NOMEM;
-    goto cleanup;
-  }
-  t->cols = grown;
-  t->cols[t->ncols++] = col;
-  memset(&col, 0, sizeof col);
   for (size_t i = 0; rc == STRATA_E_OK && i < def->n_constraints; i++) {
     if (def->constraints[i]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
       rc = add_constraint(cat, t, def->constraints[i]->constraint, def->colname, diag);

@@ -165,18 +165,10 @@ static strata_error parse_column(stb_table *t, const json_t *jc, size_t i, strat
       goto cleanup;
     }
   }
-  if (!stb_column_finish(t, &col, serial)) {
+  if (!stb_table_add_column(t, &col, serial)) {
     rc = STRATA_E_NOMEM;
     goto cleanup;
   }
-  stb_column *grown = realloc(t->cols, (t->ncols + 1) * sizeof *grown);
-  if (grown == NULL) {
-    rc = STRATA_E_NOMEM;
-    goto cleanup;
-  }
-  t->cols = grown;
-  t->cols[t->ncols++] = col;
-  memset(&col, 0, sizeof col);
 
 cleanup:
   stb_column_release(&col);

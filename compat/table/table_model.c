@@ -326,7 +326,8 @@ char *stb_default_name(const stb_table *t, const stb_names *cols, const char *su
   return name;
 }
 
-bool stb_column_finish(const stb_table *t, stb_column *c, bool serial) {
+/* The NOT NULL and the nextval() default a serial or identity column implies. */
+static bool column_finish(const stb_table *t, stb_column *c, bool serial) {
   if (c->identity != NULL || serial) {
     c->not_null = true;
   }
@@ -358,5 +359,19 @@ bool stb_column_finish(const stb_table *t, stb_column *c, bool serial) {
   }
   free(c->default_expr);
   c->default_expr = expr;
+  return true;
+}
+
+bool stb_table_add_column(stb_table *t, stb_column *c, bool serial) {
+  if (!column_finish(t, c, serial)) {
+    return false;
+  }
+  stb_column *grown = realloc(t->cols, (t->ncols + 1) * sizeof *grown);
+  if (grown == NULL) {
+    return false;
+  }
+  t->cols = grown;
+  t->cols[t->ncols++] = *c;
+  memset(c, 0, sizeof *c);
   return true;
 }

@@ -178,11 +178,13 @@ strata_error stb_compat_check(const void *new_model, const void *old_model,
 void stb_confluent_entry(const strata_compat_issue *issue, sjw_buf *out);
 
 /**
- * Completes a column after its type is known (table_model.c): a serial type
- * becomes NOT NULL with its nextval() default; an identity column becomes NOT
- * NULL. False when out of memory.
+ * Completes column @p c after its type is known and appends it to @p t
+ * (table_model.c): a serial type becomes NOT NULL with its nextval() default;
+ * an identity column becomes NOT NULL. Steals the contents of @p c (then
+ * zeroed) on success; on failure @p c keeps them for the caller to release.
+ * False when out of memory.
  */
-bool stb_column_finish(const stb_table *t, stb_column *c, bool serial);
+bool stb_table_add_column(stb_table *t, stb_column *c, bool serial);
 
 /* ---- constraints shared by DDL and the JSON document (table_constraints.c) ---- */
 

@@ -94,16 +94,19 @@ STRATA_EXTERN STRATA_WARN_UNUSED_RESULT strata_error strata_schema_parse(
     size_t nrefs, strata_schema **out, strata_diag *diag);
 
 /**
- * As strata_schema_parse(), giving the schema a file name. Protobuf uses it as
- * the file's own name (its import path): a schema in @p refs is found by the
- * `import` whose path equals the name it was parsed with (the registry parses
- * a reference with its reference name). strata_schema_parse() names a
- * Protobuf schema "schema.proto". Other formats ignore @p name. @p name is
- * borrowed for the call (copied); ownership otherwise as strata_schema_parse().
+ * As strata_schema_parse(), giving the schema a file name and its references
+ * the names it imports them by. Protobuf uses @p name as the file's own name
+ * (its import path; NULL: "schema.proto", the name strata_schema_parse()
+ * gives) and finds refs[i] by the `import` whose path equals ref_names[i]
+ * (the registry's reference name), or, where @p ref_names or ref_names[i] is
+ * NULL, the name refs[i] was parsed with. Other formats ignore both. The names
+ * are borrowed for the call (copied); ownership otherwise as
+ * strata_schema_parse().
  */
-STRATA_EXTERN STRATA_WARN_UNUSED_RESULT strata_error strata_schema_parse_named(
-    strata_schema_type type, const char *name, const char *text, size_t len,
-    const strata_schema *const *refs, size_t nrefs, strata_schema **out, strata_diag *diag);
+STRATA_EXTERN STRATA_WARN_UNUSED_RESULT strata_error
+strata_schema_parse_named(strata_schema_type type, const char *name, const char *text, size_t len,
+                          const strata_schema *const *refs, const char *const *ref_names,
+                          size_t nrefs, strata_schema **out, strata_diag *diag);
 
 /**
  * Supplies the text of an imported .proto file: on STRATA_E_OK stores a new

@@ -164,9 +164,7 @@ json_t *cf_merge(const json_t *base, const json_t *top);
 typedef struct reg_candidate {
   strata_schema_type type;
   strata_schema *schema; /**< parsed; owned */
-  strata_schema **deps;  /**< parsed reference closure; owned */
-  size_t ndeps;
-  ix_ref *refs; /**< resolved references (concrete versions); owned */
+  ix_ref *refs;          /**< resolved references (concrete versions); owned */
   size_t nrefs;
   json_t *metadata; /**< request metadata, normal form; owned, may be NULL */
   json_t *rule_set; /**< request rule set, normal form; owned, may be NULL */
@@ -220,9 +218,10 @@ void reg_identity(const reg_candidate *candidate, const json_t *metadata, const 
 void reg_fail_incompatible(rq_reply *reply, const char *display, strata_compat_result *result);
 
 /**
- * The text of @p schema in the `format` a GET asked for: "resolved" gives the
- * schema with referenced types inlined (a new string, free()); NULL means the
- * canonical text applies (no or an unknown format, or nothing to resolve).
+ * The text of @p schema in the `format` a GET asked for, as a new string
+ * (free()): "resolved" gives the schema with referenced types inlined,
+ * "serialized" a Protobuf schema's FileDescriptorProto in base64. NULL means
+ * the canonical text applies (no or an unknown format, or nothing to resolve).
  */
 char *reg_schema_format_text(reg_registry *reg, ix_schema *schema, const char *format);
 

@@ -20,7 +20,6 @@ void reg_candidate_free(reg_candidate *c) {
     return;
   }
   strata_schema_free(&c->schema);
-  free(c->deps);
   ix_refs_free(c->refs, c->nrefs);
   json_decref(c->metadata);
   json_decref(c->rule_set);
@@ -43,9 +42,25 @@ ix_subject *reg_ref_subject(reg_registry *reg, const ix_context *ctx, const ix_r
 
 static const strata_schema *parsed_at(reg_registry *reg, ix_schema *schema, int depth);
 
-/* Appends the parsed closure of @p refs (dependencies first, no duplicates) to deps. */
+/* The parsed reference closure of a schema (dependencies first, no duplicates), with the name
+ * each was referenced by (a Protobuf import path). The arrays are new; the schemas are borrowed
+ * from the index. */
+typedef struct dep_list {
+  const strata_schema **schemas;
+  const char **names;
+  size_t n;
+  size_t cap;
+} dep_list;
+
+static void dep_list_release(dep_list *deps) {
+  free(deps->schemas);
+  free(deps->names);
+  memset(deps, 0, sizeof *deps);
+}
+
+/* Appends the parsed closure of @p refs to @p deps. */
 static bool collect_deps(reg_registry *reg, const ix_context *ctx, const ix_ref *refs, size_t nrefs,
-                         int depth, const strata_schema ***deps, size_t *ndeps, size_t *cap) {
+                         int depth, dep_list *deps) {
   if (depth > MAX_REF_DEPTH) {
     return false;
   }
@@ -54,7 +69,7 @@ static bool collect_deps(reg_registry *reg, const ix_context *ctx, const ix_ref 
     if (v == NULL) {
       return false;
     }
-    if (!collect_deps(reg, ctx, v->schema->refs, v->schema->nrefs, depth + 1, deps, ndeps, cap)) {
+    if (!collect_deps(reg, ctx, v->schema->refs, v->schema->nrefs, depth + 1, deps)) {
       return false;
     }
     const strata_schema *parsed = parsed_at(reg, v->schema, depth + 1);
@@ -62,40 +77,44 @@ static bool collect_deps(reg_registry *reg, const ix_context *ctx, const ix_ref 
       return false;
     }
     bool seen = false;
-    for (size_t j = 0; j < *ndeps && !seen; j++) {
-      seen = (*deps)[j] == parsed;
+    for (size_t j = 0; j < deps->n && !seen; j++) {
+      seen = deps->schemas[j] == parsed;
     }
     if (seen) {
       continue;
     }
-    if (*ndeps == *cap) {
-      size_t grown_cap = *cap == 0 ? 4 : *cap * 2;
-      const strata_schema **grown = realloc(*deps, grown_cap * sizeof *grown);
-      if (grown == NULL) {
+    if (deps->n == deps->cap) {
+      size_t grown_cap = deps->cap == 0 ? 4 : deps->cap * 2;
+      const strata_schema **schemas = realloc(deps->schemas, grown_cap * sizeof *schemas);
+      if (schemas == NULL) {
         return false;
       }
-      *deps = grown;
-      *cap = grown_cap;
+      deps->schemas = schemas;
+      const char **names = realloc(deps->names, grown_cap * sizeof *names);
+      if (names == NULL) {
+        return false;
+      }
+      deps->names = names;
+      deps->cap = grown_cap;
     }
-    (*deps)[(*ndeps)++] = parsed;
+    deps->schemas[deps->n] = parsed;
+    deps->names[deps->n] = refs[i].name;
+    deps->n++;
   }
   return true;
 }
 
 static const strata_schema *parsed_at(reg_registry *reg, ix_schema *schema, int depth) {
   strata_schema *parsed = atomic_load(&schema->parsed);
-  const strata_schema **deps = NULL;
-  size_t ndeps = 0;
-  size_t cap = 0;
+  dep_list deps = {0};
   if (parsed != NULL) {
     return parsed;
   }
-  if (!collect_deps(reg, schema->ctx, schema->refs, schema->nrefs, depth, &deps, &ndeps, &cap)) {
+  if (!collect_deps(reg, schema->ctx, schema->refs, schema->nrefs, depth, &deps)) {
     goto cleanup;
   }
-  if (strata_schema_parse(schema->type, schema->text, schema->text_len,
-                          (const strata_schema *const *)deps, ndeps, &parsed,
-                          NULL) != STRATA_E_OK) {
+  if (strata_schema_parse_named(schema->type, NULL, schema->text, schema->text_len, deps.schemas,
+                                deps.names, deps.n, &parsed, NULL) != STRATA_E_OK) {
     parsed = NULL;
     goto cleanup;
   }
@@ -105,12 +124,68 @@ static const strata_schema *parsed_at(reg_registry *reg, ix_schema *schema, int 
     parsed = expected;
   }
 cleanup:
-  free(deps);
+  dep_list_release(&deps);
   return parsed;
 }
 
+/* Standard base64 (with padding) of @p len bytes: a new string, NULL when out of memory. */
+static char *base64_encode(const uint8_t *data, size_t len) {
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  char *out = malloc((len + 2) / 3 * 4 + 1);
+  char *p = out;
+  if (out == NULL) {
+    return NULL;
+  }
+  for (size_t i = 0; i < len; i += 3) {
+    uint32_t v = (uint32_t)data[i] << 16;
+    v |= i + 1 < len ? (uint32_t)data[i + 1] << 8 : 0;
+    v |= i + 2 < len ? (uint32_t)data[i + 2] : 0;
+    *p++ = alphabet[(v >> 18) & 63];
+    *p++ = alphabet[(v >> 12) & 63];
+    *p++ = i + 1 < len ? alphabet[(v >> 6) & 63] : '=';
+    *p++ = i + 2 < len ? alphabet[v & 63] : '=';
+  }
+  *p = '\0';
+  return out;
+}
+
+/* Confluent's format=serialized of a Protobuf schema: its FileDescriptorProto in base64. The
+ * one-file FileDescriptorSet is field 1 (tag 0x0a, a varint length) around exactly those bytes. */
+static char *protobuf_serialized(const strata_schema *parsed) {
+  uint8_t *set = NULL;
+  size_t len = 0;
+  char *text = NULL;
+  if (strata_proto_descriptor_set(&parsed, 1, false, &set, &len) != STRATA_E_OK) {
+    goto cleanup;
+  }
+  size_t at = 1;
+  uint64_t inner = 0;
+  for (unsigned shift = 0; at < len && shift < 64; shift += 7) {
+    uint8_t b = set[at++];
+    inner |= (uint64_t)(b & 0x7f) << shift;
+    if ((b & 0x80) == 0) {
+      break;
+    }
+  }
+  if (len == 0 || set[0] != 0x0a || inner != len - at) {
+    goto cleanup;
+  }
+  text = base64_encode(set + at, len - at);
+
+cleanup:
+  free(set);
+  return text;
+}
+
 char *reg_schema_format_text(reg_registry *reg, ix_schema *schema, const char *format) {
-  if (format == NULL || strcmp(format, "resolved") != 0 || schema->nrefs == 0) {
+  if (format == NULL) {
+    return NULL;
+  }
+  if (strcmp(format, "serialized") == 0 && schema->type == STRATA_SCHEMA_PROTOBUF) {
+    const strata_schema *parsed = reg_schema_parsed(reg, schema);
+    return parsed != NULL ? protobuf_serialized(parsed) : NULL;
+  }
+  if (strcmp(format, "resolved") != 0 || schema->nrefs == 0) {
     return NULL;
   }
   const strata_schema *parsed = reg_schema_parsed(reg, schema);
@@ -193,7 +268,7 @@ bool reg_candidate_parse(reg_registry *reg, const char *context, const js_schema
                          const ix_schema *fallback, reg_candidate *out, rq_reply *reply) {
   char msg[512] = "";
   strata_diag diag;
-  size_t cap = 0;
+  dep_list deps = {0};
   const char *text = req->schema;
   size_t len = req->schema_len;
   js_schema_request refs_from = *req;
@@ -246,13 +321,12 @@ bool reg_candidate_parse(reg_registry *reg, const char *context, const js_schema
             refs_from.refs[0].subject);
     goto cleanup;
   }
-  if (ctx != NULL && !collect_deps(reg, ctx, out->refs, out->nrefs, 0,
-                                   (const strata_schema ***)&out->deps, &out->ndeps, &cap)) {
+  if (ctx != NULL && !collect_deps(reg, ctx, out->refs, out->nrefs, 0, &deps)) {
     rq_fail(reply, STRATA_E_INVALID_SCHEMA, "Invalid schema: a referenced schema cannot be read");
     goto cleanup;
   }
-  rc = strata_schema_parse(out->type, text, len, (const strata_schema *const *)out->deps,
-                           out->ndeps, &out->schema, &diag);
+  rc = strata_schema_parse_named(out->type, NULL, text, len, deps.schemas, deps.names, deps.n,
+                                 &out->schema, &diag);
   if (rc == STRATA_E_NOMEM) {
     rq_fail(reply, rc, NULL);
     goto cleanup;
@@ -272,6 +346,7 @@ bool reg_candidate_parse(reg_registry *reg, const char *context, const js_schema
   }
   ok = true;
 cleanup:
+  dep_list_release(&deps);
   free(fallback_refs);
   if (!ok) {
     reg_candidate_free(out);

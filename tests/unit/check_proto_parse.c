@@ -16,7 +16,7 @@ static strata_schema *parse_named(const char *name, const char *text,
   strata_schema *s = NULL;
   strata_diag diag;
   strata_error rc = strata_schema_parse_named(STRATA_SCHEMA_PROTOBUF, name, text, strlen(text),
-                                              refs, nrefs, &s, &diag);
+                                              refs, NULL, nrefs, &s, &diag);
   ck_assert_msg(rc == STRATA_E_OK, "rejected %s: %s", text, diag.message);
   ck_assert_ptr_nonnull(s);
   return s;
