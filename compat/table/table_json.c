@@ -49,6 +49,17 @@ static strata_error only_keys(const json_t *obj, const char *const *allowed, con
   return STRATA_E_OK;
 }
 
+/* Fails unless @p obj is an object ("<what> must be an object") whose keys are all in
+ * @p allowed. */
+static strata_error object_members(const json_t *obj, const char *what, const char *const *allowed,
+                                   const char *path, strata_diag *diag) {
+  if (!json_is_object(obj)) {
+    scm_diag_set(diag, 0, 0, path, "%s must be an object", what);
+    return STRATA_E_INVALID_SCHEMA;
+  }
+  return only_keys(obj, allowed, path, diag);
+}
+
 /* The string member @p key of @p obj, or NULL when absent; *rc set when present but not a
  * non-empty string. */
 static const char *opt_string(const json_t *obj, const char *key, const char *path,
@@ -86,6 +97,19 @@ static strata_error names_from_json(const json_t *arr, stb_names *out, const cha
   return STRATA_E_OK;
 }
 
+/* Normalises the expression @p text (none when NULL) of the member @p key of the column at
+ * @p path into *out (new). False after setting @p diag. */
+static bool column_expr(const char *text, const char *path, const char *key, char **out,
+                        strata_diag *diag) {
+  char sub[96];
+  if (text == NULL) {
+    return true;
+  }
+  snprintf(sub, sizeof sub, "%s/%s", path, key);
+  *out = stb_expr_normalise(text, sub, diag);
+  return *out != NULL;
+}
+
 static strata_error parse_column(stb_table *t, const json_t *jc, size_t i, strata_diag *diag) {
   static const char *const keys[] = {"name",      "type",     "nullable",  "default",
                                      "generated", "identity", "collation", NULL};
@@ -96,11 +120,7 @@ static strata_error parse_column(stb_table *t, const json_t *jc, size_t i, strat
   char sub[96];
 
   snprintf(path, sizeof path, "/columns/%zu", i);
-  if (!json_is_object(jc)) {
-    scm_diag_set(diag, 0, 0, path, "a column must be an object");
-    return STRATA_E_INVALID_SCHEMA;
-  }
-  rc = only_keys(jc, keys, path, diag);
+  rc = object_members(jc, "a column", keys, path, diag);
   const char *name = opt_string(jc, "name", path, &rc, diag);
   const char *type = opt_string(jc, "type", path, &rc, diag);
   const char *def = opt_string(jc, "default", path, &rc, diag);
@@ -149,21 +169,10 @@ static strata_error parse_column(stb_table *t, const json_t *jc, size_t i, strat
       *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
     }
   }
-  if (def != NULL) {
-    snprintf(sub, sizeof sub, "%s/default", path);
-    col.default_expr = stb_expr_normalise(def, sub, diag);
-    if (col.default_expr == NULL) {
-      rc = STRATA_E_INVALID_SCHEMA;
-      goto cleanup;
-    }
-  }
-  if (gen != NULL) {
-    snprintf(sub, sizeof sub, "%s/generated", path);
-    col.generated = stb_expr_normalise(gen, sub, diag);
-    if (col.generated == NULL) {
-      rc = STRATA_E_INVALID_SCHEMA;
-      goto cleanup;
-    }
+  if (!column_expr(def, path, "default", &col.default_expr, diag) ||
+      !column_expr(gen, path, "generated", &col.generated, diag)) {
+    rc = STRATA_E_INVALID_SCHEMA;
+    goto cleanup;
   }
   if (!stb_table_add_column(t, &col, serial)) {
     rc = STRATA_E_NOMEM;
@@ -202,12 +211,7 @@ static strata_error parse_key(stb_table *t, bool primary, const json_t *jk, cons
 static strata_error parse_check(stb_table *t, const json_t *jc, const char *path,
                                 strata_diag *diag) {
   static const char *const keys[] = {"name", "expression", NULL};
-  strata_error rc = STRATA_E_OK;
-  if (!json_is_object(jc)) {
-    scm_diag_set(diag, 0, 0, path, "a check must be an object");
-    return STRATA_E_INVALID_SCHEMA;
-  }
-  rc = only_keys(jc, keys, path, diag);
+  strata_error rc = object_members(jc, "a check", keys, path, diag);
   const char *name = opt_string(jc, "name", path, &rc, diag);
   const char *text = opt_string(jc, "expression", path, &rc, diag);
   if (rc != STRATA_E_OK) {

@@ -11,7 +11,7 @@ scenario titles that name where each case came from. --check compares instead of
 exits 1 when cases.json is out of date.
 
 Scenarios are skipped (listed under "skipped" with the reason) when they
-  - register or check a PROTOBUF or JSON schema ("format not in this issue"),
+  - register or check a JSON schema ("format not in this issue": Strata has no JSON Schema yet),
   - call an endpoint that is an AxonOps extension, not part of the Confluent REST API,
   - are tagged @axonops-only upstream (behaviour AxonOps documents as its own),
   - are listed in OVERRIDES with a skip reason.
@@ -68,6 +68,9 @@ FEATURE_FILES = [
     "modeling_avro_compatibility.feature",
     "modeling_avro_conformance.feature",
     "rest_compatibility_analysis.feature",
+    "compatibility_protobuf.feature",
+    "modeling_protobuf_compatibility.feature",
+    "modeling_protobuf_conformance.feature",
 ]
 
 SKIP_FORMAT = "skipped: format not in this issue (%s schema)"
@@ -224,7 +227,7 @@ def register_body(schema, schema_type=None):
 
 
 def check_type(schema_type):
-    if schema_type.upper() in ("PROTOBUF", "JSON"):
+    if schema_type.upper() == "JSON":
         raise Skip(SKIP_FORMAT % schema_type.upper())
 
 
@@ -259,6 +262,9 @@ REQUESTS = [
     (r'^I check compatibility of schema against subject "([^"]*)" version (\d+):$',
      lambda m, st: ("POST", "/compatibility/subjects/%s/versions/%s" % (q(m[1]), m[2]),
                     register_body(need_doc(st)), {})),
+    (r'^I check compatibility of "([^"]*)" schema against subject "([^"]*)":$',
+     lambda m, st: ("POST", "/compatibility/subjects/%s/versions/latest" % q(m[2]),
+                    register_body(need_doc(st), m[1]), {})),
     (r'^I check compatibility of schema against all versions of subject "([^"]*)":$',
      lambda m, st: ("POST", "/compatibility/subjects/%s/versions" % q(m[1]),
                     register_body(need_doc(st)), {})),
