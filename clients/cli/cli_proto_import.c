@@ -89,7 +89,8 @@ strata_schema *cli_proto_load(const char *path, const cli_arg_list *import_dirs)
   if (dirs.count == 0) {
     /* the default import directory: the file's own */
     const char *slash = strrchr(path, '/');
-    own_dir = slash == NULL ? strdup(".") : strndup(path, slash == path ? 1 : (size_t)(slash - path));
+    own_dir =
+        slash == NULL ? strdup(".") : strndup(path, slash == path ? 1 : (size_t)(slash - path));
     if (own_dir == NULL) {
       cli_error("out of memory");
       goto cleanup;

@@ -40,8 +40,8 @@ int cmd_compat(cli_ctx *ctx, int argc, char **argv) {
   strata_compat_level level;
   strata_schema_type type;
   const cli_option options[] = {CLI_VALUE("--type", &type_name), CLI_VALUE("--level", &level_name),
-                                CLI_LIST("-I", &import_dirs), CLI_LIST("--proto-path", &import_dirs),
-                                CLI_OPTIONS_END};
+                                CLI_LIST("-I", &import_dirs),
+                                CLI_LIST("--proto-path", &import_dirs), CLI_OPTIONS_END};
   const cli_syntax syntax = {.command = "compat",
                              .usage = compat_usage,
                              .options = options,

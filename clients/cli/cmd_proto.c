@@ -46,8 +46,8 @@ static bool compile_one(const cli_arg_list *dirs, const char *file, strata_schem
   if (text == NULL) {
     goto cleanup;
   }
-  if (strata_proto_parse_file(name, text, len, cli_proto_import_loader, (void *)dirs, out,
-                              &diag) != STRATA_E_OK) {
+  if (strata_proto_parse_file(name, text, len, cli_proto_import_loader, (void *)dirs, out, &diag) !=
+      STRATA_E_OK) {
     cli_error("%s", diag.message[0] != '\0' ? diag.message : "out of memory");
     goto cleanup;
   }

@@ -29,6 +29,7 @@ void pbc_file_free(pbc_file *file) {
     pbc_file_free(file->owned[i]);
   }
   free(file->owned);
+  free(file->positions.slots);
   pbc_arena_free(&file->arena);
   free(file);
 }

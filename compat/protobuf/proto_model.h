@@ -207,6 +207,9 @@ const pbc_symbol *pbc_find_anywhere(const pbc_file *file, const char *name);
 
 /** Records the position of @p node's @p aspect (0-based). False when out of memory. */
 bool pbc_pos_set(pbc_file *file, const void *node, pbc_aspect aspect, int line, int col);
+/** Sizes the position table for @p text_len bytes of .proto text, so that parsing it rarely
+ * grows the table. False when out of memory. */
+bool pbc_pos_reserve(pbc_file *file, size_t text_len);
 /** Looks up a position; false (and -1/-1) when none was recorded. */
 bool pbc_pos_get(const pbc_file *file, const void *node, pbc_aspect aspect, int *line, int *col);
 

@@ -1475,6 +1475,10 @@ strata_error pbc_parse_text(const char *name, const char *text, size_t len, pbc_
   }
   google__protobuf__file_descriptor_proto__init(file->proto);
   file->proto->name = (char *)file->name;
+  if (!pbc_pos_reserve(file, len)) {
+    rc = pbc_nomem(err);
+    goto cleanup;
+  }
   rc = pbc_lex_init(&p.lex, text, len, err);
   if (rc == STRATA_E_OK) {
     rc = file_body(&p, file->proto);

@@ -577,6 +577,40 @@ static bool is_map_entry(const pbc_message *m) {
   return m != NULL && m->options != NULL && m->options->has_map_entry && m->options->map_entry;
 }
 
+/* Appends @p v in decimal (the renderer's hot path: no printf). */
+static void put_int32(sjw_buf *out, int32_t v) {
+  char buf[12];
+  size_t i = sizeof buf;
+  uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+  do {
+    buf[--i] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  if (v < 0) {
+    buf[--i] = '-';
+  }
+  sjw_put(out, buf + i, sizeof buf - i);
+}
+
+/* Whether @p json_name is the one protoc derives from @p name (pbc_json_name()'s rule:
+ * underscores dropped, the letter after one upper-cased), compared without building it. */
+static bool json_name_is_derived(const char *name, const char *json_name) {
+  bool cap_next = false;
+  const char *j = json_name;
+  for (const char *c = name; *c != '\0'; c++) {
+    if (*c == '_') {
+      cap_next = true;
+      continue;
+    }
+    char want = cap_next && *c >= 'a' && *c <= 'z' ? (char)(*c - 'a' + 'A') : *c;
+    cap_next = false;
+    if (*j++ != want) {
+      return false;
+    }
+  }
+  return *j == '\0';
+}
+
 static void type_text(render *r, const pbc_field *f) {
   if (f->type_name != NULL && f->type != TY(GROUP)) {
     sjw_puts(&r->out, f->type_name);
@@ -623,7 +657,9 @@ static void field_decl(render *r, const pbc_message *parent, const pbc_field *f,
     const pbc_symbol *s = lookup(r, f->type_name);
     group = s != NULL && s->kind == PBC_SYM_MESSAGE ? s->node : NULL;
   }
-  sjw_printf(&r->out, "%s = %" PRId32, group != NULL ? group->name : f->name, f->number);
+  sjw_puts(&r->out, group != NULL ? group->name : f->name);
+  sjw_put(&r->out, " = ", 3);
+  put_int32(&r->out, f->number);
   opt_list pre = {NULL, 0, false};
   if (f->default_value != NULL) {
     sjw_buf b = SJW_BUF_INIT;
@@ -637,18 +673,11 @@ static void field_decl(render *r, const pbc_message *parent, const pbc_field *f,
     }
     opt_add(&pre, &b);
   }
-  if (f->json_name != NULL && f->extendee == NULL) {
+  if (f->json_name != NULL && f->extendee == NULL && !json_name_is_derived(f->name, f->json_name)) {
     sjw_buf jb = SJW_BUF_INIT;
-    char *derived = NULL;
-    pbc_arena tmp = {NULL};
-    derived = pbc_json_name(&tmp, f->name);
-    if (derived == NULL || strcmp(derived, f->json_name) != 0) {
-      sjw_puts(&jb, "json_name = ");
-      quoted(&jb, f->json_name, strlen(f->json_name));
-      opt_add(&pre, &jb);
-    }
-    sjw_release(&jb);
-    pbc_arena_free(&tmp);
+    sjw_puts(&jb, "json_name = ");
+    quoted(&jb, f->json_name, strlen(f->json_name));
+    opt_add(&pre, &jb);
   }
   bracket_options(r, &pre, f->options, ".google.protobuf.FieldOptions");
   opt_release(&pre);
@@ -668,7 +697,9 @@ static void enum_decl(render *r, const pbc_enum *e, int depth) {
   option_lines(r, e->options, ".google.protobuf.EnumOptions", depth + 1);
   for (size_t i = 0; i < e->n_value; i++) {
     indent(r, depth + 1);
-    sjw_printf(&r->out, "%s = %" PRId32, e->value[i]->name, e->value[i]->number);
+    sjw_puts(&r->out, e->value[i]->name);
+    sjw_put(&r->out, " = ", 3);
+    put_int32(&r->out, e->value[i]->number);
     opt_list pre = {NULL, 0, false};
     bracket_options(r, &pre, e->value[i]->options, ".google.protobuf.EnumValueOptions");
     sjw_puts(&r->out, ";\n");
@@ -741,7 +772,9 @@ static bool rendered_inline(const pbc_message *m, const pbc_message *t) {
 
 static void message_decl(render *r, const pbc_message *m, int depth) {
   indent(r, depth);
-  sjw_printf(&r->out, "message %s {\n", m->name);
+  sjw_puts(&r->out, "message ");
+  sjw_puts(&r->out, m->name);
+  sjw_puts(&r->out, " {\n");
   message_body(r, m, depth + 1);
   indent(r, depth);
   sjw_puts(&r->out, "}\n");
