@@ -415,7 +415,15 @@ bool stb_type_from_pg(const stb_pg_typename *tn, stb_type *out, bool *serial) {
   if (out->base == NULL) {
     return false;
   }
-  for (size_t i = 0; i < tn->n_typmods && out->nmods < 2; i++) {
+  /* Built-in types without modifiers (PostgreSQL refuses "int8(3)" when the table is
+   * created): the modifiers are dropped, so the canonical text stays a valid type. */
+  static const char *const unmodified[] = {"bigint",  "boolean", "double precision",
+                                           "integer", "real",    "smallint"};
+  bool takes_mods = true;
+  for (size_t i = 0; builtin && i < COUNT_OF(unmodified); i++) {
+    takes_mods = takes_mods && strcmp(out->base, unmodified[i]) != 0;
+  }
+  for (size_t i = 0; takes_mods && i < tn->n_typmods && out->nmods < 2; i++) {
     const PgQuery__Node *m = tn->typmods[i];
     if (m->node_case == PG_QUERY__NODE__NODE_A_CONST &&
         m->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
