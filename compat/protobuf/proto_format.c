@@ -368,6 +368,57 @@ static uint8_t *b64_decode(const char *text, size_t len, size_t *outlen) {
 }
 
 /* Text first; binary (raw or base64) when the text does not parse. */
+/* Imports of a re-read binary file: the files its descriptor was linked against. */
+typedef struct deps_importer {
+  pbc_importer base;
+  const pbc_file *file;
+} deps_importer;
+
+static strata_error deps_import(pbc_importer *self, const char *path, const pbc_file **out,
+                                pbc_errors *err) {
+  const pbc_file *f = ((deps_importer *)self)->file;
+  (void)err;
+  for (size_t i = 0; f->deps != NULL && i < f->proto->n_dependency; i++) {
+    if (f->deps[i] != NULL && strcmp(f->proto->dependency[i], path) == 0) {
+      *out = f->deps[i];
+      return STRATA_E_OK;
+    }
+  }
+  *out = pbc_builtin(path);
+  return *out != NULL ? STRATA_E_OK : STRATA_E_NOT_FOUND;
+}
+
+/* A descriptor from binary input is accepted only when its canonical text reads back as a
+ * .proto file: what the registry stores must parse again. A descriptor no protoc would write
+ * (a type from a file that is not imported, say) fails here with the reason. */
+static strata_error check_expressible(const char *name, const pbc_file *file, pbc_errors *err) {
+  strata_error rc = STRATA_E_NOMEM;
+  pbc_file *again = NULL;
+  strata_diag diag;
+  memset(&diag, 0, sizeof diag);
+  pbc_errors again_err = {&diag, name, false};
+  deps_importer di = {{deps_import}, file};
+  char *text = pbc_render(file, false);
+  if (text == NULL) {
+    goto cleanup;
+  }
+  rc = pbc_parse_text(name, text, strlen(text), &again, &again_err);
+  if (rc == STRATA_E_OK) {
+    rc = pbc_link(again, &di.base, &again_err);
+  }
+  if (again_err.nomem) {
+    rc = STRATA_E_NOMEM;
+  } else if (rc != STRATA_E_OK) {
+    rc = pbc_fail(err, -1, -1, "the descriptor cannot be written as a .proto file: %s",
+                  diag.message);
+  }
+
+cleanup:
+  pbc_file_free(again);
+  free(text);
+  return rc;
+}
+
 static strata_error parse_any(const char *name, const char *text, size_t len,
                               pbc_importer *importer, pbc_file **out, strata_diag *diag) {
   pbc_errors err = {diag, name, false};
@@ -398,7 +449,7 @@ static strata_error parse_any(const char *name, const char *text, size_t len,
       }
     }
     if (brc == STRATA_E_OK) {
-      rc = STRATA_E_OK;
+      rc = check_expressible(name, file, &err);
     }
   }
   if (err.nomem) {

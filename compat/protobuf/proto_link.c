@@ -591,6 +591,80 @@ static strata_error link_services(linker *l) {
   return STRATA_E_OK;
 }
 
+/* An extension field and the full name it is known by, for the duplicate-number check. */
+typedef struct ext_use {
+  const pbc_field *field;
+  const char *scope;
+} ext_use;
+
+static strata_error collect_exts(const pbc_message *m, int depth, ext_use **list, size_t *n,
+                                 size_t *cap, pbc_errors *err) {
+  for (size_t i = 0; depth <= PBC_MAX_DEPTH && m != NULL && i < m->n_extension; i++) {
+    if (*n == *cap) {
+      size_t grown_cap = *cap == 0 ? 16 : *cap * 2;
+      ext_use *grown = realloc(*list, grown_cap * sizeof *grown);
+      if (grown == NULL) {
+        return pbc_nomem(err);
+      }
+      *list = grown;
+      *cap = grown_cap;
+    }
+    (*list)[(*n)++] = (ext_use){m->extension[i], m->name};
+  }
+  for (size_t i = 0; depth <= PBC_MAX_DEPTH && m != NULL && i < m->n_nested_type; i++) {
+    TRY(collect_exts(m->nested_type[i], depth + 1, list, n, cap, err));
+  }
+  return STRATA_E_OK;
+}
+
+static int cmp_ext_use(const void *a, const void *b) {
+  const pbc_field *x = ((const ext_use *)a)->field, *y = ((const ext_use *)b)->field;
+  int c = strcmp(x->extendee != NULL ? x->extendee : "", y->extendee != NULL ? y->extendee : "");
+  return c != 0 ? c : (x->number > y->number) - (x->number < y->number);
+}
+
+/* Two extensions of one message with one number (in this file or the files it imports directly)
+ * are an error, as in protoc: options and unknown fields would name the wrong one. */
+static strata_error check_extension_numbers(linker *l) {
+  strata_error rc = STRATA_E_OK;
+  ext_use *list = NULL;
+  size_t n = 0, cap = 0;
+  const pbc_file *files[1 + 64];
+  size_t nfiles = 0;
+  files[nfiles++] = l->file;
+  for (size_t i = 0; l->file->deps != NULL && i < l->file->proto->n_dependency && nfiles < 65;
+       i++) {
+    if (l->file->deps[i] != NULL) {
+      files[nfiles++] = l->file->deps[i];
+    }
+  }
+  for (size_t k = 0; k < nfiles && rc == STRATA_E_OK; k++) {
+    const pbc_file_proto *fp = files[k]->proto;
+    pbc_message top = GOOGLE__PROTOBUF__DESCRIPTOR_PROTO__INIT;
+    top.n_extension = fp->n_extension;
+    top.extension = fp->extension;
+    top.n_nested_type = fp->n_message_type;
+    top.nested_type = fp->message_type;
+    rc = collect_exts(&top, 0, &list, &n, &cap, l->err);
+  }
+  if (rc == STRATA_E_OK && n > 1) {
+    qsort(list, n, sizeof *list, cmp_ext_use);
+    for (size_t i = 1; i < n && rc == STRATA_E_OK; i++) {
+      if (cmp_ext_use(&list[i - 1], &list[i]) == 0 && list[i - 1].field != list[i].field) {
+        const pbc_field *later = list[i].field;
+        rc =
+            fail_at(l, later, PBC_AT_NUMBER,
+                    "Extension number %d has already been used in \"%s\" by extension \"%s\".",
+                    later->number,
+                    later->extendee != NULL && later->extendee[0] == '.' ? later->extendee + 1 : "",
+                    list[i - 1].field->name);
+      }
+    }
+  }
+  free(list);
+  return rc;
+}
+
 static strata_error link_file(pbc_file *file, pbc_importer *importer, pbc_errors *err,
                               bool binary) {
   linker l = {file, err, &file->arena, false, false, binary};
@@ -626,6 +700,7 @@ static strata_error link_file(pbc_file *file, pbc_importer *importer, pbc_errors
     TRY(link_field(&l, f->extension[i], pkg, true));
   }
   TRY(link_services(&l));
+  TRY(check_extension_numbers(&l));
   return binary ? STRATA_E_OK : pbc_interpret_options(file, err);
 }
 
