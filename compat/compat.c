@@ -108,7 +108,6 @@ strata_error strata_schema_parse(strata_schema_type type, const char *text, size
                                  const strata_schema *const *refs, size_t nrefs,
                                  strata_schema **out, strata_diag *diag) {
   strata_error rc = STRATA_E_OK;
-  strata_schema *schema = NULL;
 
   if (diag != NULL) {
     memset(diag, 0, sizeof *diag);
@@ -134,16 +133,27 @@ strata_error strata_schema_parse(strata_schema_type type, const char *text, size
       goto cleanup;
     }
   }
-  schema = calloc(1, sizeof *schema);
+  void *model = NULL;
+  rc = format->parse(text != NULL ? text : "", len, refs, nrefs, &model, diag);
+  if (rc == STRATA_E_OK) {
+    return scm_schema_wrap(format, model, out, diag);
+  }
+
+cleanup:
+  return rc;
+}
+
+strata_error scm_schema_wrap(const scm_format *format, void *model, strata_schema **out,
+                             strata_diag *diag) {
+  strata_error rc = STRATA_E_OK;
+  strata_schema *schema = calloc(1, sizeof *schema);
   if (schema == NULL) {
+    format->free_model(model);
     rc = STRATA_E_NOMEM;
     goto cleanup;
   }
   schema->format = format;
-  rc = format->parse(text != NULL ? text : "", len, refs, nrefs, &schema->model, diag);
-  if (rc != STRATA_E_OK) {
-    goto cleanup;
-  }
+  schema->model = model;
   schema->canonical = format->canonical(schema->model);
   if (schema->canonical == NULL) {
     rc = STRATA_E_NOMEM;

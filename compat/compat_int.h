@@ -63,6 +63,14 @@ strata_compat_result *scm_result_new(strata_compat_level level, const scm_format
 strata_error scm_result_note_failure(strata_compat_result *result, int version,
                                      const char *old_canonical);
 
+/**
+ * A schema around @p model (steals it, also on failure) of @p format: computes its canonical
+ * text, normal form and fingerprint. Every front end of a format ends here. On success *out is
+ * new; STRATA_E_NOMEM otherwise (with @p diag filled).
+ */
+strata_error scm_schema_wrap(const scm_format *format, void *model, strata_schema **out,
+                             strata_diag *diag);
+
 /** The model of @p schema, for a format module reading its references. */
 const void *scm_schema_model(const strata_schema *schema);
 

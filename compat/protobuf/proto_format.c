@@ -367,7 +367,6 @@ static uint8_t *b64_decode(const char *text, size_t len, size_t *outlen) {
   return out;
 }
 
-/* Text first; binary (raw or base64) when the text does not parse. */
 /* Imports of a re-read binary file: the files its descriptor was linked against. */
 typedef struct deps_importer {
   pbc_importer base;
@@ -419,6 +418,28 @@ cleanup:
   return rc;
 }
 
+/* Standard base64 (with padding) of @p len bytes: a new string, NULL when out of memory. */
+static char *b64_encode(const uint8_t *data, size_t len) {
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  char *out = malloc((len + 2) / 3 * 4 + 1);
+  char *p = out;
+  if (out == NULL) {
+    return NULL;
+  }
+  for (size_t i = 0; i < len; i += 3) {
+    uint32_t v = (uint32_t)data[i] << 16;
+    v |= i + 1 < len ? (uint32_t)data[i + 1] << 8 : 0;
+    v |= i + 2 < len ? (uint32_t)data[i + 2] : 0;
+    *p++ = alphabet[(v >> 18) & 63];
+    *p++ = alphabet[(v >> 12) & 63];
+    *p++ = i + 1 < len ? alphabet[(v >> 6) & 63] : '=';
+    *p++ = i + 2 < len ? alphabet[v & 63] : '=';
+  }
+  *p = '\0';
+  return out;
+}
+
+/* Text first; binary (raw or base64) when the text does not parse. */
 static strata_error parse_any(const char *name, const char *text, size_t len,
                               pbc_importer *importer, pbc_file **out, strata_diag *diag) {
   pbc_errors err = {diag, name, false};
@@ -551,34 +572,6 @@ const pbc_file *pbc_schema_file(const strata_schema *schema) {
 /* ---- public entry points ------------------------------------------------------------------ */
 
 /* A schema around a parsed model, with canonical text, normal form and fingerprint. */
-static strata_error wrap_schema(pbc_file *file, strata_schema **out, strata_diag *diag) {
-  strata_error rc = STRATA_E_OK;
-  strata_schema *schema = calloc(1, sizeof *schema);
-  if (schema == NULL) {
-    rc = STRATA_E_NOMEM;
-    goto cleanup;
-  }
-  schema->format = &scm_protobuf_format;
-  schema->model = file;
-  file = NULL;
-  schema->canonical = pb_canonical(schema->model);
-  schema->normal_form = pb_normal_form(schema->model);
-  if (schema->canonical == NULL || schema->normal_form == NULL) {
-    rc = STRATA_E_NOMEM;
-    goto cleanup;
-  }
-  schema->fingerprint = strata_crc64_avro(schema->normal_form, strlen(schema->normal_form));
-  *out = schema;
-  schema = NULL;
-
-cleanup:
-  if (rc == STRATA_E_NOMEM) {
-    scm_diag_set(diag, 0, 0, "", "out of memory");
-  }
-  pbc_file_free(file);
-  strata_schema_free(&schema);
-  return rc;
-}
 
 strata_error strata_schema_parse_named(strata_schema_type type, const char *name, const char *text,
                                        size_t len, const strata_schema *const *refs,
@@ -610,7 +603,7 @@ strata_error strata_schema_parse_named(strata_schema_type type, const char *name
   if (rc != STRATA_E_OK) {
     return rc;
   }
-  return wrap_schema(model, out, diag);
+  return scm_schema_wrap(&scm_protobuf_format, model, out, diag);
 }
 
 strata_error strata_proto_parse_file(const char *name, const char *text, size_t len,
@@ -634,7 +627,7 @@ strata_error strata_proto_parse_file(const char *name, const char *text, size_t 
   if (rc != STRATA_E_OK) {
     return rc;
   }
-  return wrap_schema(file, out, diag);
+  return scm_schema_wrap(&scm_protobuf_format, file, out, diag);
 }
 
 /* Adds @p f after its dependencies (all of them, or only those named in @p only), by name. */
@@ -673,6 +666,22 @@ static strata_error set_visit(const pbc_file *f, const pbc_file *const *only, si
   *list = grown;
   (*list)[(*n)++] = f;
   return STRATA_E_OK;
+}
+
+char *strata_proto_serialized(const strata_schema *schema) {
+  if (schema == NULL || strata_schema_get_type(schema) != STRATA_SCHEMA_PROTOBUF) {
+    return NULL;
+  }
+  const pbc_file *file = scm_schema_model(schema);
+  size_t size = google__protobuf__file_descriptor_proto__get_packed_size(file->proto);
+  uint8_t *bytes = malloc(size + 1);
+  char *text = NULL;
+  if (bytes != NULL) {
+    google__protobuf__file_descriptor_proto__pack(file->proto, bytes);
+    text = b64_encode(bytes, size);
+  }
+  free(bytes);
+  return text;
 }
 
 strata_error strata_proto_descriptor_set(const strata_schema *const *files, size_t nfiles,

@@ -67,14 +67,14 @@ static char *join(pbc_arena *arena, const char *scope, const char *name) {
   return out;
 }
 
-char *pbc_json_name(pbc_arena *arena, const char *name) {
-  size_t n = strlen(name);
-  char *out = pbc_alloc(arena, n + 1);
+char *pbc_camel_case(pbc_arena *arena, const char *name, bool upper_first, const char *suffix) {
+  size_t n = strlen(name), m = strlen(suffix);
+  char *out = pbc_alloc(arena, n + m + 1);
   if (out == NULL) {
     return NULL;
   }
   size_t k = 0;
-  bool cap_next = false;
+  bool cap_next = upper_first;
   for (size_t i = 0; i < n; i++) {
     char c = name[i];
     if (c == '_') {
@@ -86,8 +86,12 @@ char *pbc_json_name(pbc_arena *arena, const char *name) {
       out[k++] = c;
     }
   }
-  out[k] = '\0';
+  memcpy(out + k, suffix, m + 1);
   return out;
+}
+
+char *pbc_json_name(pbc_arena *arena, const char *name) {
+  return pbc_camel_case(arena, name, false, "");
 }
 
 /* ---- symbols -------------------------------------------------------------------- */

@@ -263,6 +263,9 @@ const pbc_symbol *pbc_resolve(const pbc_file *file, const char *scope, const cha
                               bool types_only);
 
 /** The lowerCamel JSON name protoc derives from a field name, in @p arena. */
+/** @p name with underscores dropped and the letter after each upper-cased (the first too with
+ * @p upper_first), then @p suffix: a new string in @p arena, NULL when out of memory. */
+char *pbc_camel_case(pbc_arena *arena, const char *name, bool upper_first, const char *suffix);
 char *pbc_json_name(pbc_arena *arena, const char *name);
 
 /* ---- binary front end (proto_binary.c) ------------------------------------------ */

@@ -460,26 +460,7 @@ static strata_error message_block(parser *p, pbc_message *m);
 
 /* protoc's name of the entry message of map field @p field_name. */
 static char *map_entry_name(pbc_arena *arena, const char *field_name) {
-  size_t n = strlen(field_name);
-  char *out = pbc_alloc(arena, n + sizeof "Entry");
-  if (out == NULL) {
-    return NULL;
-  }
-  size_t k = 0;
-  bool cap_next = true;
-  for (size_t i = 0; i < n; i++) {
-    char c = field_name[i];
-    if (c == '_') {
-      cap_next = true;
-    } else if (cap_next) {
-      out[k++] = (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
-      cap_next = false;
-    } else {
-      out[k++] = c;
-    }
-  }
-  memcpy(out + k, "Entry", sizeof "Entry");
-  return out;
+  return pbc_camel_case(arena, field_name, true, "Entry");
 }
 
 static strata_error map_entry_field(parser *p, pbc_message *entry, const char *name, int number,

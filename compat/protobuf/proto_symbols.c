@@ -220,16 +220,10 @@ static size_t pos_hash(const void *node, int aspect) {
   return (size_t)v;
 }
 
-bool pbc_pos_reserve(pbc_file *file, size_t text_len) {
-  pbc_posmap *m = &file->positions;
-  size_t cap = 256;
-  /* about one noted position per 6 bytes of .proto text, at a load of at most 1/2 */
-  while (cap < text_len / 3 && cap < ((size_t)1 << 24)) {
-    cap *= 2;
-  }
-  if (m->cap >= cap) {
-    return true;
-  }
+/* Moves the position table into @p cap slots (a power of two, more than its entries). The table
+ * is malloc'd, not in the arena, so an outgrown one is freed at once (pbc_file_free() frees the
+ * last one). */
+static bool posmap_resize(pbc_posmap *m, size_t cap) {
   pbc_posmap_entry *slots = calloc(cap, sizeof *slots);
   if (slots == NULL) {
     return false;
@@ -249,28 +243,20 @@ bool pbc_pos_reserve(pbc_file *file, size_t text_len) {
   return true;
 }
 
+bool pbc_pos_reserve(pbc_file *file, size_t text_len) {
+  pbc_posmap *m = &file->positions;
+  size_t cap = 256;
+  /* about one noted position per 6 bytes of .proto text, at a load of at most 1/2 */
+  while (cap < text_len / 3 && cap < ((size_t)1 << 24)) {
+    cap *= 2;
+  }
+  return m->cap >= cap || posmap_resize(m, cap);
+}
+
 bool pbc_pos_set(pbc_file *file, const void *node, pbc_aspect aspect, int line, int col) {
   pbc_posmap *m = &file->positions;
-  if ((m->count + 1) * 2 > m->cap) {
-    /* malloc'd, not in the arena: the outgrown tables are freed at once (pbc_file_free()
-     * frees the last one) */
-    size_t cap = m->cap == 0 ? 256 : m->cap * 2;
-    pbc_posmap_entry *slots = calloc(cap, sizeof *slots);
-    if (slots == NULL) {
-      return false;
-    }
-    for (size_t i = 0; i < m->cap; i++) {
-      if (m->slots[i].node != NULL) {
-        size_t j = pos_hash(m->slots[i].node, m->slots[i].aspect) & (cap - 1);
-        while (slots[j].node != NULL) {
-          j = (j + 1) & (cap - 1);
-        }
-        slots[j] = m->slots[i];
-      }
-    }
-    free(m->slots);
-    m->slots = slots;
-    m->cap = cap;
+  if ((m->count + 1) * 2 > m->cap && !posmap_resize(m, m->cap == 0 ? 256 : m->cap * 2)) {
+    return false;
   }
   size_t j = pos_hash(node, (int)aspect) & (m->cap - 1);
   while (m->slots[j].node != NULL &&

@@ -128,6 +128,13 @@ strata_proto_parse_file(const char *name, const char *text, size_t len, strata_p
                         void *ctx, strata_schema **out, strata_diag *diag);
 
 /**
+ * The FileDescriptorProto of a PROTOBUF @p schema (borrowed) in standard
+ * base64: what Confluent's `GET /schemas/ids/{id}?format=serialized` returns.
+ * Returns a new string (free()), or NULL for another type or out of memory.
+ */
+STRATA_EXTERN char *strata_proto_serialized(const strata_schema *schema);
+
+/**
  * Serializes @p nfiles PROTOBUF schemas (borrowed) as a FileDescriptorSet,
  * what `protoc --descriptor_set_out` writes (without source info); with
  * @p include_imports every imported file comes first, each once, as

@@ -128,62 +128,13 @@ cleanup:
   return parsed;
 }
 
-/* Standard base64 (with padding) of @p len bytes: a new string, NULL when out of memory. */
-static char *base64_encode(const uint8_t *data, size_t len) {
-  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  char *out = malloc((len + 2) / 3 * 4 + 1);
-  char *p = out;
-  if (out == NULL) {
-    return NULL;
-  }
-  for (size_t i = 0; i < len; i += 3) {
-    uint32_t v = (uint32_t)data[i] << 16;
-    v |= i + 1 < len ? (uint32_t)data[i + 1] << 8 : 0;
-    v |= i + 2 < len ? (uint32_t)data[i + 2] : 0;
-    *p++ = alphabet[(v >> 18) & 63];
-    *p++ = alphabet[(v >> 12) & 63];
-    *p++ = i + 1 < len ? alphabet[(v >> 6) & 63] : '=';
-    *p++ = i + 2 < len ? alphabet[v & 63] : '=';
-  }
-  *p = '\0';
-  return out;
-}
-
-/* Confluent's format=serialized of a Protobuf schema: its FileDescriptorProto in base64. The
- * one-file FileDescriptorSet is field 1 (tag 0x0a, a varint length) around exactly those bytes. */
-static char *protobuf_serialized(const strata_schema *parsed) {
-  uint8_t *set = NULL;
-  size_t len = 0;
-  char *text = NULL;
-  if (strata_proto_descriptor_set(&parsed, 1, false, &set, &len) != STRATA_E_OK) {
-    goto cleanup;
-  }
-  size_t at = 1;
-  uint64_t inner = 0;
-  for (unsigned shift = 0; at < len && shift < 64; shift += 7) {
-    uint8_t b = set[at++];
-    inner |= (uint64_t)(b & 0x7f) << shift;
-    if ((b & 0x80) == 0) {
-      break;
-    }
-  }
-  if (len == 0 || set[0] != 0x0a || inner != len - at) {
-    goto cleanup;
-  }
-  text = base64_encode(set + at, len - at);
-
-cleanup:
-  free(set);
-  return text;
-}
-
 char *reg_schema_format_text(reg_registry *reg, ix_schema *schema, const char *format) {
   if (format == NULL) {
     return NULL;
   }
   if (strcmp(format, "serialized") == 0 && schema->type == STRATA_SCHEMA_PROTOBUF) {
     const strata_schema *parsed = reg_schema_parsed(reg, schema);
-    return parsed != NULL ? protobuf_serialized(parsed) : NULL;
+    return parsed != NULL ? strata_proto_serialized(parsed) : NULL;
   }
   if (strcmp(format, "resolved") != 0 || schema->nrefs == 0) {
     return NULL;
